@@ -1,0 +1,46 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../platform/config/config.js';
+import type { Database } from '../platform/db/database.js';
+import { createServer } from '../platform/http/server.js';
+import { CatalogueRepository, CatalogueService, catalogueRoutes } from '../modules/catalogue/index.js';
+
+export interface WebAppOptions {
+  config: Config;
+  database: Database;
+}
+
+/**
+ * The composition root of the web process: builds each module's repositories and services once and
+ * registers their routes. Tests call this and use `app.inject()`; web.ts adds `listen()`.
+ */
+export async function createWebApp({ config, database }: WebAppOptions): Promise<FastifyInstance> {
+  const portalAgency = await database.db
+    .selectFrom('agency')
+    .select(['code', 'name'])
+    .where('code', '=', config.portalAgencyCode)
+    .executeTakeFirst();
+  const app = await createServer({
+    config,
+    database,
+    portal: { agencyCode: config.portalAgencyCode, agencyName: portalAgency?.name ?? 'Motcua' },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Motcua public API',
+        version: '1',
+        description: 'The catalogue of administrative procedures, as published by this portal. JSON; no authentication; rate-limited per address.',
+      },
+      tags: [{ name: 'catalogue', description: 'Administrative procedures and sectors' }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  const catalogue = new CatalogueService(new CatalogueRepository(database.db));
+  await app.register(catalogueRoutes, { catalogue, searchRateLimit: config.searchRateLimit });
+  return app;
+}

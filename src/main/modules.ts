@@ -1,0 +1,2 @@
+// Loads every module's public surface so that registries (error codes) are complete in tools and tests.
+import '../modules/catalogue/index.js';

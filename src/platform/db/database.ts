@@ -1,0 +1,111 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database as Schema } from './schema.js';
+import { PGliteDialect } from './pglite-dialect.js';
+
+export type DatabaseKind = 'embedded' | 'postgres';
+
+/**
+ * The database handle every module receives: a typed Kysely instance plus the few operations that need the
+ * underlying session (running a migration script). The same SQL runs on both kinds.
+ */
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<Schema>;
+  /** Runs `fn` on one session inside one transaction; `exec` runs multi-statement SQL scripts. */
+  scriptTransaction<T>(fn: (exec: (script: string) => Promise<void>, query: ScriptQuery) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type ScriptQuery = <R>(text: string, params?: unknown[]) => Promise<R[]>;
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; empty selects the embedded database. */
+  url: string;
+  /** Folder of the embedded database; undefined keeps it in memory (tests). */
+  dataDir?: string | undefined;
+  poolSize?: number;
+}
+
+// Timestamps and dates come back as strings we control, bigint counts as numbers (they fit: < 2^53).
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options) : openEmbedded(options);
+}
+
+async function openEmbedded(options: DatabaseOptions): Promise<Database> {
+  let dataDir: string | undefined;
+  if (options.dataDir) {
+    dataDir = join(options.dataDir, 'pgdata');
+    mkdirSync(dataDir, { recursive: true });
+  }
+  // Extensions must be passed in the options object (TOOLS.md): a second positional argument drops them.
+  const pglite = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, unaccent } });
+  await pglite.waitReady;
+  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+  return {
+    kind: 'embedded',
+    db,
+    async scriptTransaction(fn) {
+      // Take the dialect's single session so no other query interleaves with the script.
+      return db.connection().execute(async () =>
+        pglite.transaction(async (tx) =>
+          fn(
+            async (script) => {
+              await tx.exec(script);
+            },
+            async (text, params) => (await tx.query(text, params ?? [])).rows as never[],
+          ),
+        ),
+      );
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(options: DatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    async scriptTransaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await fn(
+          async (script) => {
+            await client.query(script);
+          },
+          async (text, params) => (await client.query(text, params ?? [])).rows,
+        );
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { isLocale, translator, type Locale, type Translate } from '../i18n/i18n.js';
+
+/** What every page needs to render: the language, the translator, where we are, and the portal's identity. */
+export interface ViewContext {
+  locale: Locale;
+  t: Translate;
+  /** Path and query of the current page, so the language switch can come back to it. */
+  url: string;
+  path: string;
+  portal: PortalIdentity;
+  requestId: string;
+}
+
+export interface PortalIdentity {
+  agencyCode: string;
+  agencyName: string;
+}
+
+export const LOCALE_COOKIE = 'lang';
+
+export function localeOf(request: FastifyRequest, defaultLocale: Locale): Locale {
+  const cookie = request.cookies?.[LOCALE_COOKIE];
+  if (isLocale(cookie)) return cookie;
+  return defaultLocale;
+}
+
+export function viewContext(request: FastifyRequest): ViewContext {
+  const locale = request.locale;
+  return {
+    locale,
+    t: translator(locale),
+    url: request.url,
+    path: request.url.split('?')[0] ?? '/',
+    portal: request.server.portal,
+    requestId: String(request.id),
+  };
+}
+
+export function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
+  return reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(`<!doctype html>${renderToString(page)}`);
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale;
+  }
+  interface FastifyInstance {
+    portal: PortalIdentity;
+  }
+}

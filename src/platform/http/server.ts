@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import { CommonErrors, DomainError } from '../errors/errors.js';
+import { isLocale } from '../i18n/i18n.js';
+import { loggerOptions } from '../logging/logger.js';
+import { safeNext } from '../views/layout.js';
+import { LOCALE_COOKIE, localeOf, type PortalIdentity } from './context.js';
+import { sendError } from './errors.js';
+
+const assetsDir = fileURLToPath(new URL('../views/assets/', import.meta.url));
+
+export interface ServerOptions {
+  config: Config;
+  database: Database;
+  portal: PortalIdentity;
+}
+
+/**
+ * The platform part of the web process: logging with request ids, security headers, cookies, forms,
+ * rate limiting, static assets, language switch, health endpoints and the one error mapping.
+ * Modules register their routes on the returned instance; `listen()` is the caller's business (tests inject).
+ */
+export async function createServer({ config, database, portal }: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy,
+    // Accept a caller's request id when it looks like one, so logs join up across a proxy.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    bodyLimit: 1_048_576,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.decorate('portal', portal);
+  app.decorateRequest('locale', 'vi');
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    // The API docs page (swagger-ui) is the one place with inline styles; it sets its own CSP.
+    hsts: config.baseUrl.startsWith('https:'),
+  });
+  await app.register(cookie, { secret: config.sessionSecret });
+  await app.register(formbody);
+  await app.register(rateLimit, { global: false });
+  await app.register(fastifyStatic, { root: assetsDir, prefix: '/assets/', maxAge: '1d', immutable: false });
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.locale = localeOf(request, config.defaultLocale);
+    reply.header('x-request-id', String(request.id));
+  });
+
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new DomainError(CommonErrors.notFound)));
+
+  // Language switch that works without JavaScript and returns to the same page.
+  app.get<{ Params: { locale: string }; Querystring: { next?: string } }>('/lang/:locale', async (request, reply) => {
+    const { locale } = request.params;
+    if (!isLocale(locale)) throw new DomainError(CommonErrors.notFound);
+    reply.setCookie(LOCALE_COOKIE, locale, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 24 * 3600 });
+    return reply.redirect(safeNext(request.query.next), 303);
+  });
+
+  // Liveness: the process answers. Readiness: it can reach the database (load balancers route only when ready).
+  app.get('/health/live', async () => ({ status: 'ok' }));
+  app.get('/health/ready', async (_request, reply) => {
+    try {
+      await database.ping();
+      return { status: 'ready', database: database.kind };
+    } catch (error) {
+      app.log.warn({ err: error }, 'readiness check failed');
+      return reply.status(503).send({ status: 'unavailable', database: database.kind });
+    }
+  });
+
+  return app;
+}

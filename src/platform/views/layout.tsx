@@ -1,0 +1,193 @@
+import type { ComponentChildren } from 'preact';
+import type { ViewContext } from '../http/context.js';
+
+export interface Crumb {
+  href?: string;
+  label: string;
+}
+
+export interface PageProps {
+  ctx: ViewContext;
+  title: string;
+  crumbs?: Crumb[];
+  children: ComponentChildren;
+  /** Extra class on <main>, e.g. "wide" for tables. */
+  mainClass?: string;
+}
+
+/** Local paths only: the language switch must never become an open redirect. */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/';
+}
+
+function LanguageSwitch({ ctx }: { ctx: ViewContext }) {
+  const other = ctx.locale === 'vi' ? 'en' : 'vi';
+  const href = `/lang/${other}?next=${encodeURIComponent(ctx.url)}`;
+  return (
+    <a class="lang-switch" href={href} lang={other} hrefLang={other}>
+      {ctx.t(`layout.language.${other}`)}
+    </a>
+  );
+}
+
+export function Breadcrumbs({ crumbs, ctx }: { crumbs: Crumb[]; ctx: ViewContext }) {
+  return (
+    <nav class="breadcrumbs" aria-label={ctx.t('layout.breadcrumbs')}>
+      <ol>
+        {crumbs.map((c, i) => (
+          <li key={i}>{c.href && i < crumbs.length - 1 ? <a href={c.href}>{c.label}</a> : <span aria-current="page">{c.label}</span>}</li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+export function Page({ ctx, title, crumbs, children, mainClass }: PageProps) {
+  const { t } = ctx;
+  return (
+    <html lang={ctx.locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} – ${t('layout.portalTitle')}`}</title>
+        <link rel="stylesheet" href="/assets/motcua.css" />
+        <link rel="icon" href="/assets/emblem.svg" type="image/svg+xml" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          {t('layout.skipToContent')}
+        </a>
+        <header class="site-header">
+          <div class="container header-inner">
+            <a class="brand" href="/">
+              <img class="brand-emblem" src="/assets/emblem.svg" alt="" width="44" height="44" />
+              <span class="brand-text">
+                <span class="brand-agency">{ctx.portal.agencyName}</span>
+                <span class="brand-title">{t('layout.portalTitle')}</span>
+              </span>
+            </a>
+            <LanguageSwitch ctx={ctx} />
+          </div>
+          <nav class="primary-nav" aria-label={t('layout.mainNav')}>
+            <ul class="container">
+              <li>
+                <a href="/" aria-current={ctx.path === '/' ? 'page' : undefined}>
+                  {t('nav.home')}
+                </a>
+              </li>
+              <li>
+                <a href="/thu-tuc" aria-current={ctx.path.startsWith('/thu-tuc') ? 'page' : undefined}>
+                  {t('nav.procedures')}
+                </a>
+              </li>
+              <li>
+                <a href="/linh-vuc" aria-current={ctx.path.startsWith('/linh-vuc') ? 'page' : undefined}>
+                  {t('nav.sectors')}
+                </a>
+              </li>
+              <li>
+                <a href="/co-quan" aria-current={ctx.path.startsWith('/co-quan') ? 'page' : undefined}>
+                  {t('nav.agencies')}
+                </a>
+              </li>
+            </ul>
+          </nav>
+        </header>
+        <div class="container">
+          {crumbs && crumbs.length > 0 ? <Breadcrumbs crumbs={crumbs} ctx={ctx} /> : null}
+          <main id="main" tabIndex={-1} class={mainClass}>
+            {children}
+          </main>
+        </div>
+        <footer class="site-footer">
+          <div class="container">
+            <p>{t('layout.footer.operator', { agency: ctx.portal.agencyName })}</p>
+            <p>
+              <a href="/api/docs">{t('layout.footer.api')}</a>
+            </p>
+            <p class="muted">{t('layout.footer.software')}</p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** GOV.UK pattern: a summary at the top that links to each field in error. */
+export function ErrorSummary({ errors, ctx }: { errors: FieldError[]; ctx: ViewContext }) {
+  if (errors.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" tabIndex={-1} aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title">{ctx.t('form.errorSummaryTitle')}</h2>
+      <ul>
+        {errors.map((e) => (
+          <li key={e.field}>
+            <a href={`#${e.field}`}>{e.message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function Tag({ children, tone = 'grey' }: { children: ComponentChildren; tone?: 'grey' | 'green' | 'blue' | 'orange' }) {
+  return <strong class={`tag tag-${tone}`}>{children}</strong>;
+}
+
+export interface SummaryRow {
+  key: string;
+  value: ComponentChildren;
+}
+
+export function SummaryList({ rows }: { rows: SummaryRow[] }) {
+  return (
+    <dl class="summary-list">
+      {rows.map((r) => (
+        <div class="summary-row" key={r.key}>
+          <dt>{r.key}</dt>
+          <dd>{r.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function Pagination({
+  ctx,
+  page,
+  pageCount,
+  hrefFor,
+}: {
+  ctx: ViewContext;
+  page: number;
+  pageCount: number;
+  hrefFor: (page: number) => string;
+}) {
+  if (pageCount <= 1) return null;
+  return (
+    <nav class="pagination" aria-label={ctx.t('pagination.label')}>
+      <ul>
+        {page > 1 ? (
+          <li>
+            <a href={hrefFor(page - 1)} rel="prev">
+              {ctx.t('pagination.previous')}
+            </a>
+          </li>
+        ) : null}
+        <li aria-current="page">{ctx.t('pagination.position', { page, pageCount })}</li>
+        {page < pageCount ? (
+          <li>
+            <a href={hrefFor(page + 1)} rel="next">
+              {ctx.t('pagination.next')}
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+}
