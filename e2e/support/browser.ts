@@ -1,0 +1,141 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/**
+ * Real headless Chromium for the end-to-end journeys. We always drive Debian's build (never a browser a tool
+ * downloads by itself): install it with `apt-get install -y chromium`, or point CHROMIUM_PATH at another build.
+ */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags that let Chromium run headless as root in a container without a GPU or a shared-memory mount. */
+export const chromiumFlags = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-default-apps',
+  '--disable-extensions',
+];
+
+/** WCAG 2.0, 2.1 and 2.2 at levels A and AA: what Vietnamese and international accessibility rules ask for. */
+export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Where failing journeys leave a screenshot (git-ignored). */
+export const resultsDir = 'test-results';
+
+export interface PageOptions {
+  /** false renders the site as a browser without JavaScript would (the portal must work that way). */
+  javaScriptEnabled?: boolean;
+  viewport?: { width: number; height: number };
+  locale?: string;
+}
+
+export interface TestBrowser {
+  browser: Browser;
+  /** A page in its own context (its own cookies), as axe needs; closing the page's context is the caller's. */
+  newPage(options?: PageOptions): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<TestBrowser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
+  }
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumFlags, headless: true });
+  const contexts = new Set<BrowserContext>();
+  return {
+    browser,
+    async newPage(options = {}) {
+      const context = await browser.newContext({
+        javaScriptEnabled: options.javaScriptEnabled ?? true,
+        viewport: options.viewport ?? { width: 1280, height: 800 },
+        locale: options.locale ?? 'vi-VN',
+      });
+      contexts.add(context);
+      context.on('close', () => contexts.delete(context));
+      return context.newPage();
+    },
+    async close() {
+      for (const context of [...contexts]) await context.close().catch(() => undefined);
+      await browser.close();
+    },
+  };
+}
+
+export interface AxeViolationSummary {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe over the page as it is now and throws when any WCAG A/AA rule fails. The message names the page,
+ * and for each rule its id, impact, help text and the first few offending elements, so a failure can be
+ * reported without rerunning anything.
+ */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
+  if (results.violations.length === 0) return;
+  const summaries: AxeViolationSummary[] = results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact ?? 'unknown',
+    help: v.help,
+    targets: v.nodes.slice(0, 3).map((n) => n.target.map(String).join(' ')),
+  }));
+  const lines = summaries.map(
+    (s) => `  - ${s.id} (${s.impact}): ${s.help}\n      ${s.targets.join('\n      ')}${s.targets.length === 0 ? '(no element)' : ''}`,
+  );
+  throw new AccessibilityError(
+    `${label} (${page.url()}): ${summaries.length} accessibility violation(s):\n${lines.join('\n')}`,
+    summaries,
+  );
+}
+
+export class AccessibilityError extends Error {
+  constructor(
+    message: string,
+    readonly violations: AxeViolationSummary[],
+  ) {
+    super(message);
+    this.name = 'AccessibilityError';
+  }
+}
+
+/** A file name from a test's name: letters, digits and dashes only. */
+export function screenshotPath(testName: string): string {
+  const base = testName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 120);
+  return join(resultsDir, `${base || 'journey'}.png`);
+}
+
+/**
+ * Runs one journey; when it throws, saves a full-page screenshot of where it stopped to
+ * `test-results/<test>.png` and adds that path to the error message.
+ */
+export async function withScreenshotOnFailure<T>(page: Page, testName: string, journey: () => Promise<T>): Promise<T> {
+  try {
+    return await journey();
+  } catch (error) {
+    const path = screenshotPath(testName);
+    try {
+      mkdirSync(resultsDir, { recursive: true });
+      await page.screenshot({ path, fullPage: true, timeout: 5_000 });
+      if (error instanceof Error) error.message += `\n(screenshot: ${path})`;
+    } catch {
+      // A page that crashed cannot be photographed; the original error matters more.
+    }
+    throw error;
+  }
+}

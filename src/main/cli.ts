@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../platform/config/config.js';
+import { openDatabase, type Database } from '../platform/db/database.js';
+import { migrate } from '../platform/db/migrate.js';
+import { DomainError } from '../platform/errors/errors.js';
+import { translator } from '../platform/i18n/i18n.js';
+import { importCatalogue } from '../modules/catalogue/index.js';
+import { AgencyService, UsersService, importUnits } from '../modules/admin/index.js';
+import { loadDemoData } from './seed.js';
+
+const usage = `motcua <command> [options]
+
+Commands:
+  migrate                           apply pending database migrations
+  import-units [--dir DIR]          load an edition of administrative units (default: data/administrative-units)
+      [--name NAME --legal-basis TEXT --effective-from YYYY-MM-DD --communes FILE --provinces FILE --units FILE]
+  import-catalogue [--file FILE]    load the national procedure catalogue (gzip JSON lines); idempotent
+  seed                              load units, catalogue and the demo province with its accounts
+  create-user --kind citizen|officer --username NAME --name "Display name"
+      [--agency AGENCY_CODE] [--roles desk,handler,leader,agency_admin,system_admin]
+      The password is read from MOTCUA_PASSWORD, or generated and printed once.
+
+The database is DATABASE_URL, or the embedded one under DATA_DIR (default ./.data).`;
+
+async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  try {
+    await migrate(database);
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'migrate': {
+      const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+      try {
+        const result = await migrate(database);
+        console.log(result.applied.length ? `applied: ${result.applied.join(', ')}` : `up to date (${result.alreadyApplied} migrations)`);
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'import-units': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          dir: { type: 'string' },
+          name: { type: 'string' },
+          'legal-basis': { type: 'string' },
+          'effective-from': { type: 'string' },
+          communes: { type: 'string' },
+          provinces: { type: 'string' },
+          units: { type: 'string' },
+        },
+      });
+      const custom = values.name
+        ? {
+            name: values.name,
+            legalBasis: values['legal-basis'] ?? '',
+            effectiveFrom: values['effective-from'] ?? '',
+            files: {
+              ...(values.provinces ? { provinces: values.provinces } : {}),
+              ...(values.communes ? { communes: values.communes } : {}),
+              ...(values.units ? { units: values.units } : {}),
+            },
+          }
+        : undefined;
+      const result = await withDatabase((database) =>
+        importUnits(database, { dir: resolve(values.dir ?? config.unitsDir), ...(custom ? { edition: custom } : {}) }),
+      );
+      console.log(
+        `edition ${result.edition}${result.created ? ' (new)' : ' (replaced)'}${result.current ? ', current' : ''}: ` +
+          `${result.provinces} provinces, ${result.communes} communes in ${Math.round(result.durationMs)} ms`,
+      );
+      const d = result.differences;
+      console.log(
+        `source differences: ${d.codes.length} code, ${d.kinds.length} kind, ${d.onlyInPrimary.length} only in the list, ` +
+          `${d.onlyInSecondary.length} only in the JSON, ${d.spellingVariants} spelling variants`,
+      );
+      for (const c of d.codes) console.log(`  ${c.fullName} (${c.provinceCode}): ${c.primaryCode} → ${c.secondaryCode}`);
+      return 0;
+    }
+    case 'import-catalogue': {
+      const { values } = parseArgs({ args: rest, options: { file: { type: 'string' } } });
+      const file = resolve(values.file ?? config.catalogueFile);
+      const bar = new cliProgress.SingleBar({ format: 'catalogue [{bar}] {value} records', hideCursor: true }, cliProgress.Presets.shades_classic);
+      bar.start(2700, 0);
+      const outcome = await withDatabase((database) => importCatalogue(database.db, { file, onProgress: (done) => bar.update(done) }));
+      bar.setTotal(outcome.read);
+      bar.update(outcome.read);
+      bar.stop();
+      console.log(`${outcome.read} read: ${outcome.created} new, ${outcome.updated} updated, ${outcome.unchanged} unchanged in ${outcome.millis} ms`);
+      console.log(outcome.report.format());
+      return 0;
+    }
+    case 'seed': {
+      const data = await withDatabase((database) => loadDemoData(database, config));
+      for (const a of data.accounts) console.log(`  ${a.username}  ${a.password}  ${a.role}${a.agencyName ? ` — ${a.agencyName}` : ''}`);
+      return 0;
+    }
+    case 'create-user': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          kind: { type: 'string' },
+          username: { type: 'string' },
+          name: { type: 'string' },
+          agency: { type: 'string' },
+          roles: { type: 'string' },
+        },
+      });
+      if ((values.kind !== 'citizen' && values.kind !== 'officer') || !values.username || !values.name) {
+        console.error(usage);
+        return 2;
+      }
+      const generated = !process.env.MOTCUA_PASSWORD;
+      const password = process.env.MOTCUA_PASSWORD ?? randomBytes(12).toString('base64url');
+      const kind = values.kind;
+      const user = await withDatabase(async (database) => {
+        const agencyId = values.agency ? (await new AgencyService(database.db).getByCode(values.agency)).id : undefined;
+        return new UsersService(database.db).create({
+          kind,
+          username: values.username!,
+          displayName: values.name!,
+          password,
+          ...(agencyId !== undefined ? { agencyId } : {}),
+          roles: values.roles ? values.roles.split(',').map((r) => r.trim()) : [],
+        });
+      });
+      console.log(`created ${kind} ${user.username} (id ${user.id})${generated ? `, password: ${password}` : ''}`);
+      return 0;
+    }
+    default:
+      console.log(usage);
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof DomainError) {
+    console.error(`${error.code}: ${translator('en')(error.messageKey, error.details.params)}`);
+    process.exitCode = 1;
+  } else throw error;
+}

@@ -1,0 +1,38 @@
+import { loadConfig } from '../platform/config/config.js';
+import { openDatabase } from '../platform/db/database.js';
+import { migrate } from '../platform/db/migrate.js';
+import { createWebApp } from './app.js';
+import { loadDemoData } from './seed.js';
+
+/**
+ * `npm start`: the whole system in one process on the embedded database (or DATABASE_URL when set):
+ * migrate, load the official data and the demo province, start the web server, print the demo accounts.
+ */
+const started = Date.now();
+const config = loadConfig();
+console.log(`Motcua demo — database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`);
+const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+const migrated = await migrate(database);
+if (migrated.applied.length > 0) console.log(`migrations applied: ${migrated.applied.join(', ')}`);
+const data = await loadDemoData(database, config);
+const app = await createWebApp({ config, database });
+await app.listen({ host: config.host, port: config.port });
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+const url = config.baseUrl.replace(/:\d+$/, `:${port}`);
+
+console.log('\nDemo accounts (demo only — never use these passwords elsewhere):');
+const width = Math.max(...data.accounts.map((a) => a.username.length));
+for (const a of data.accounts) console.log(`  ${a.username.padEnd(width)}  ${a.password}  ${a.role}${a.agencyName ? ` — ${a.agencyName}` : ''}`);
+console.log(`\nMotcua is ready at ${url} (started in ${((Date.now() - started) / 1000).toFixed(1)} s). Press Ctrl+C to stop.`);
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    if (closing) return;
+    closing = true;
+    await app.close();
+    await database.close();
+    process.exit(0);
+  });
+}

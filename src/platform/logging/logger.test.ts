@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import { loggerOptions } from './logger.js';
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: pino(loggerOptions('info'), stream), lines };
+}
+
+test('redacts personal data and secrets wherever modules log them', () => {
+  const { logger, lines } = capture();
+  logger.info({ personalId: '001203004567', applicant: { phone: '0912345678', email: 'a@b.vn', fullName: 'Nguyễn Văn A' }, password: 'x' }, 'applicant');
+  const out = lines.join('');
+  for (const secret of ['001203004567', '0912345678', 'a@b.vn', 'Nguyễn Văn A', '"password":"x"']) assert.ok(!out.includes(secret), `${secret} leaked`);
+  assert.match(out, /\[redacted\]/);
+});
+
+test('logs the request path without its query string', () => {
+  const { logger, lines } = capture();
+  logger.info({ req: { id: 'r1', method: 'GET', url: '/tra-cuu?code=H56-261123-0001&phone=0912345678' } }, 'request');
+  assert.ok(!lines.join('').includes('0912345678'));
+  assert.match(lines.join(''), /"path":"\/tra-cuu"/);
+});
