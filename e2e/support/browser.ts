@@ -44,6 +44,12 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/**
+ * Pages opened with JavaScript disabled. axe runs asynchronously inside the page, which Chromium will not do
+ * there, so such pages are checked through a twin (see `expectAccessible`).
+ */
+const pagesWithoutScript = new WeakSet<Page>();
+
 export async function launchBrowser(): Promise<TestBrowser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(`Chromium not found at ${chromiumPath}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
@@ -60,7 +66,9 @@ export async function launchBrowser(): Promise<TestBrowser> {
       });
       contexts.add(context);
       context.on('close', () => contexts.delete(context));
-      return context.newPage();
+      const page = await context.newPage();
+      if (options.javaScriptEnabled === false) pagesWithoutScript.add(page);
+      return page;
     },
     async close() {
       for (const context of [...contexts]) await context.close().catch(() => undefined);
@@ -82,7 +90,7 @@ export interface AxeViolationSummary {
  * reported without rerunning anything.
  */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
+  const results = pagesWithoutScript.has(page) ? await analyzeTwin(page) : await new AxeBuilder({ page }).withTags(wcagTags).analyze();
   if (results.violations.length === 0) return;
   const summaries: AxeViolationSummary[] = results.violations.map((v) => ({
     id: v.id,
@@ -97,6 +105,30 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
     `${label} (${page.url()}): ${summaries.length} accessibility violation(s):\n${lines.join('\n')}`,
     summaries,
   );
+}
+
+/**
+ * For a page without JavaScript: loads the same address with the same cookies and viewport in a context where
+ * JavaScript runs but the page's own scripts are refused (the CSP already refuses inline ones), so axe sees
+ * the document a visitor without JavaScript sees. Only for pages reached by GET, which is all a journey visits.
+ */
+async function analyzeTwin(page: Page) {
+  const source = page.context();
+  const browser = source.browser();
+  if (!browser) throw new Error('cannot check accessibility: the page has no browser');
+  const twin = await browser.newContext({
+    storageState: await source.storageState(),
+    viewport: page.viewportSize(),
+    javaScriptEnabled: true,
+  });
+  try {
+    const twinPage = await twin.newPage();
+    await twinPage.route('**/*', (route) => (route.request().resourceType() === 'script' ? route.abort() : route.continue()));
+    await twinPage.goto(page.url(), { waitUntil: 'load' });
+    return await new AxeBuilder({ page: twinPage }).withTags(wcagTags).analyze();
+  } finally {
+    await twin.close();
+  }
 }
 
 export class AccessibilityError extends Error {

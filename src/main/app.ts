@@ -5,6 +5,7 @@ import type { Config } from '../platform/config/config.js';
 import type { Database } from '../platform/db/database.js';
 import { createServer } from '../platform/http/server.js';
 import { CatalogueRepository, CatalogueService, catalogueRoutes } from '../modules/catalogue/index.js';
+import { createAgencyService } from '../modules/admin/index.js';
 
 export interface WebAppOptions {
   config: Config;
@@ -41,6 +42,7 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   const catalogue = new CatalogueService(new CatalogueRepository(database.db));
-  await app.register(catalogueRoutes, { catalogue, searchRateLimit: config.searchRateLimit });
+  const agencies = createAgencyService(database);
+  await app.register(catalogueRoutes, { catalogue, agencies, searchRateLimit: config.searchRateLimit });
   return app;
 }

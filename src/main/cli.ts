@@ -8,7 +8,7 @@ import { migrate } from '../platform/db/migrate.js';
 import { DomainError } from '../platform/errors/errors.js';
 import { translator } from '../platform/i18n/i18n.js';
 import { importCatalogue } from '../modules/catalogue/index.js';
-import { AgencyService, UsersService, importUnits } from '../modules/admin/index.js';
+import { createAgencyService, createUsersService, importUnits } from '../modules/admin/index.js';
 import { loadDemoData } from './seed.js';
 
 const usage = `motcua <command> [options]
@@ -127,8 +127,8 @@ async function main(argv: string[]): Promise<number> {
       const password = process.env.MOTCUA_PASSWORD ?? randomBytes(12).toString('base64url');
       const kind = values.kind;
       const user = await withDatabase(async (database) => {
-        const agencyId = values.agency ? (await new AgencyService(database.db).getByCode(values.agency)).id : undefined;
-        return new UsersService(database.db).create({
+        const agencyId = values.agency ? (await createAgencyService(database).getByCode(values.agency)).id : undefined;
+        return createUsersService(database).create({
           kind,
           username: values.username!,
           displayName: values.name!,

@@ -124,26 +124,17 @@ export class AgencyRepository {
   }
 
   /**
-   * Name, English name, short name or code containing the text, ignoring case and diacritics (search_fold, the
-   * same folding as the JS `fold`). A sequential scan: agencies number in the hundreds.
+   * Agencies whose name, English name, short name or code contain every word of the text, ignoring case and
+   * diacritics (search_fold, the same folding as the JS `fold`). A sequential scan: agencies number in the hundreds.
    */
   async search(text: string, limit: number): Promise<AgencyRow[]> {
-    const pattern = `%${escapeLike(fold(text))}%`;
-    return this.db
-      .selectFrom('agency')
-      .select(columns)
-      .where('active', '=', true)
-      .where((eb) =>
-        eb.or([
-          eb(sql`search_fold(name)`, 'like', pattern),
-          eb(sql`search_fold(coalesce(short_name, ''))`, 'like', pattern),
-          eb(sql`search_fold(coalesce(name_en, ''))`, 'like', pattern),
-          eb(sql`lower(code)`, 'like', pattern),
-        ]),
-      )
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    const words = fold(text).split(' ').filter((w) => w.length > 0);
+    const haystack = sql<string>`search_fold(
+      name || ' ' || coalesce(short_name, '') || ' ' || coalesce(name_en, '')
+    ) || ' ' || lower(code)`;
+    let query = this.db.selectFrom('agency').select(columns).where('active', '=', true);
+    for (const word of words) query = query.where(haystack, 'like', `%${escapeLike(word)}%`);
+    return query.orderBy('id').limit(limit).execute();
   }
 }
 

@@ -299,7 +299,13 @@ export function ProcedurePage({ ctx, p }: { ctx: ViewContext; p: ProcedureDetail
               key: t('procedure.howMuch'),
               value: p.hasFee === false ? t('fee.free') : p.hasFee === true ? t('procedure.feeSeeBelow') : t('fee.notStated'),
             },
-            { key: t('procedure.where'), value: p.handlingAgency || p.competentAgency || t('procedure.notStated') },
+            {
+              key: t('procedure.where'),
+              value:
+                p.handlingAgency ||
+                p.competentAgency ||
+                (p.agencies.length > 0 ? <a href="#overview">{t('procedure.whereLocal', { n: p.agencies.length })}</a> : t('procedure.notStated')),
+            },
             {
               key: t('procedure.online'),
               value: p.onlineOffered ? t(p.serviceLevel === 'full' ? 'procedure.onlineFullLong' : 'procedure.onlinePartialLong') : t('procedure.onlineNoneLong'),

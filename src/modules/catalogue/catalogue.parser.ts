@@ -138,6 +138,10 @@ export interface ParsedProcedure {
 
 const NOT_STATED = 'Không có thông tin';
 
+// Vietnamese diacritics decompose into marks of this block only (acute, grave, hook, tilde, dot, horn, breve, circumflex).
+const COMBINING_MARK = /[\u0300-\u036f]/;
+const ODD_SPACE_OR_MARK = /[\u00a0\u00ad\u2000-\u200f\u202f\u205f\u3000\ufeff]/;
+
 /**
  * NFC first, because some records carry decomposed Vietnamese (base letter +
  * combining marks) and every literal match below is written in NFC. Odd spaces
@@ -145,11 +149,14 @@ const NOT_STATED = 'Không có thông tin';
  */
 export function cleanText(value: unknown): string {
   if (typeof value !== 'string') return '';
-  return value
-    .normalize('NFC')
-    .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g, ' ')
-    .replace(/[\u200b-\u200f\u00ad\ufeff]/g, '')
-    .trim();
+  let text = value;
+  // Tested before rewriting: most fields are already clean, and normalising every field twice
+  // (record, then parser) was the largest cost of a full-catalogue parse.
+  if (COMBINING_MARK.test(text)) text = text.normalize('NFC');
+  if (ODD_SPACE_OR_MARK.test(text)) {
+    text = text.replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g, ' ').replace(/[\u200b-\u200f\u00ad\ufeff]/g, '');
+  }
+  return text.trim();
 }
 
 /** "Không có thông tin" is the portal's placeholder for an empty field. */
@@ -210,13 +217,17 @@ interface AmountMention {
 // An amount followed by a currency word: "50.000 đồng/lần", "10 triệu đồng", "20.000Đ/tờ khai", "145 USD/thẻ".
 // The look-behind keeps dates and document numbers ("47/2019") out; "đ" must not start a word ("đối").
 const AMOUNT_WITH_CURRENCY =
-  /(?<![\d.,/])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d{1,2})?)(?!\d)\s*(?:(nghìn|ngàn|triệu|tỷ)\s*)?(?:\/\s*([\p{Ll}][^\d()/;,.\n]{0,20}?)\s*)?(đồng|Đồng|ĐỒNG|VNĐ|vnđ|VND|vnd|đ|Đ|USD|usd)(?![\p{L}])(?:\s*\/\s*([^()/;,.\n]{1,30}))?/gu;
+  /(?<![\d.,/])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d{1,2})?)(?!\d)\s*(?:(nghìn|ngàn|triệu|tỷ)\s*)?(?:\/\s*([\p{Ll}][^\d()/;,.\n]{0,20}?)\s*)?(?:Việt Nam\s*)?(đồng|Đồng|ĐỒNG|VNĐ|vnđ|VND|vnd|đ|Đ|USD|usd)(?![\p{L}])(?:\s*\/\s*([^()/;,.\n]{1,30}))?/gu;
 // An amount charged per something without any currency word: "8.000.000/lần".
 const AMOUNT_PER_UNIT = /(?<![\d.,/])(\d{1,3}(?:[.,]\d{3})+|\d{4,})\s*\/\s*([\p{Ll}][^()/;,.\n]{0,30})/gu;
 
 function cleanPer(text: string | undefined): string | null {
   if (!text) return null;
-  const per = text.replace(/[\s:;.,)+-]+$/u, '').trim();
+  // "250.000 đ/lần Đồng": the currency word repeated after the unit is not part of it.
+  const per = text
+    .replace(/\s*(?:Việt Nam Đồng|đồng|Đồng|VNĐ|vnđ|VND)\s*$/u, '')
+    .replace(/[\s:;.,)+-]+$/u, '')
+    .trim();
   return per === '' ? null : per;
 }
 
@@ -269,28 +280,41 @@ export function parseVndAmount(text: string): number | null {
 
 /** The clause of `text` that introduces the amount at `start` ("Lệ phí cấp mới" in "…; Lệ phí cấp mới 40.000đ"). */
 function labelBefore(text: string, start: number, floor: number): string {
-  let from = floor;
+  const tidy = (from: number) =>
+    text
+      .slice(from, start)
+      .replace(/^[\s\-+*•:]+/u, '')
+      .replace(/[\s:\-–]+$/u, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+  let depth = 0;
   for (let i = start - 1; i >= floor; i--) {
     const ch = text[i];
-    if (ch === ';' || ch === '\n' || ch === '(' || ch === ')' || ch === '•') {
-      from = i + 1;
-      break;
+    if (ch === ')') {
+      if (depth === 0 && tidy(i + 1) !== '') return tidy(i + 1);
+      // "… (không bao gồm xe cứu thương): 90.000 đồng": a bracket right before the amount is part of
+      // the clause that names it, so the scan goes on past the whole bracket.
+      depth++;
+      continue;
     }
-    if ((ch === '-' || ch === '+') && (i === 0 || /\s/.test(text[i - 1] ?? ' ')) && /\s/.test(text[i + 1] ?? ' ')) {
-      from = i + 1;
-      break;
+    if (ch === '(') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      if (tidy(i + 1) !== '') return tidy(i + 1);
+      continue;
     }
-    if (ch === '.' && /\s/.test(text[i + 1] ?? '') && !/\d/.test(text[i - 1] ?? '')) {
-      from = i + 1;
-      break;
-    }
+    if (depth > 0) continue;
+    const isBreak =
+      ch === ';' ||
+      ch === '\n' ||
+      ch === '•' ||
+      ((ch === '-' || ch === '+') && (i === 0 || /\s/.test(text[i - 1] ?? ' ')) && /\s/.test(text[i + 1] ?? ' ')) ||
+      (ch === '.' && /\s/.test(text[i + 1] ?? '') && !/\d/.test(text[i - 1] ?? ''));
+    if (isBreak && tidy(i + 1) !== '') return tidy(i + 1);
   }
-  return text
-    .slice(from, start)
-    .replace(/^[\s\-+*•:]+/u, '')
-    .replace(/[\s:\-–]+$/u, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return tidy(floor);
 }
 
 // ---------------------------------------------------------------------------
@@ -440,6 +464,9 @@ function splitGluedAmount(digits: string, note: string, siblingValues: Set<numbe
   return best ? best.split : null;
 }
 
+const THRESHOLD_BEFORE = /(?:giá trị|trị giá|vốn|doanh thu|tổng mức)[^:;()]*$/iu;
+const MONEY_WORDS = /\d\s*(?:Việt Nam\s*)?(?:đồng|Đồng|VNĐ|vnđ|VND|USD|đ(?!\p{L}))/u;
+
 interface FeeCell {
   feeText: string;
   feeNote: string;
@@ -455,7 +482,13 @@ interface FeeCell {
 function readNote(body: string, pos: number): { note: string; end: number; unclosed: boolean } {
   if (body[pos] !== '(') return { note: '', end: pos, unclosed: false };
   const close = closingBracket(body, pos);
-  if (close === -1) return { note: body.slice(pos + 1).trim(), end: body.length, unclosed: true };
+  if (close === -1) {
+    // One bracket was never closed ("(Lệ phí … (Miễn … TT-BTC)30 ngày…"): the last ")" is the best
+    // guess for the note's end, so the description after it is not swallowed.
+    const last = body.lastIndexOf(')');
+    const end = last > pos ? last + 1 : body.length;
+    return { note: body.slice(pos + 1, last > pos ? last : body.length).trim(), end, unclosed: true };
+  }
   return { note: body.slice(pos + 1, close - 1).trim(), end: close, unclosed: false };
 }
 
@@ -473,6 +506,8 @@ function noteCharges(
   for (const mention of findAmountMentions(note)) {
     const label = labelBefore(note, mention.start, previousEnd) || 'Phí, lệ phí';
     previousEnd = mention.end;
+    // "0 đồng" is no charge, and "Giá trị giao dịch dưới 2,1 tỷ đồng" is a threshold, not a price.
+    if (mention.value === 0 || THRESHOLD_BEFORE.test(note.slice(Math.max(0, mention.start - 40), mention.start))) continue;
     if (skip && mention.value === skip.value && mention.currency === skip.currency) {
       if (cellLabel === null) {
         cellLabel = label;
@@ -501,6 +536,11 @@ function readFeeCell(body: string, pos: number, glued: { amountDigits: string; c
     if (unclosed) problems.push('fee note has no closing bracket');
     const charges = noteCharges(note, null);
     const stated = charges.fees.length + charges.foreign.length > 0;
+    if (!stated && MONEY_WORDS.test(note)) {
+      // "Miễn phí(10.000.0000 đồng (Cấp lần đầu); …)": the note names a charge we cannot read, so "free" would be wrong.
+      problems.push(`fee note names an amount that could not be read: "${note.slice(0, 80)}"`);
+      return { ...base, feeText: body.slice(pos, end), feeNote: note, feeStatus: 'unparsed', feeMarkedFree: true, end };
+    }
     return {
       ...base,
       feeText: body.slice(pos, end),
@@ -585,7 +625,10 @@ interface ChannelParse {
 function parseChannelsDetailed(text: string): ChannelParse {
   const clean = cleanText(text).replace(CHANNELS_HEADER, '');
   const problems: string[] = [];
-  const starts = [...clean.matchAll(ROW_START)];
+  const found = [...clean.matchAll(ROW_START)];
+  // A description ending in a channel word glues it to the next row's label ("…Trực tuyếnTrực tiếp5 Ngày"):
+  // a label directly followed by another label opens no row.
+  const starts = found.filter((m, i) => found[i + 1]?.index !== m.index + (m[1] ?? '').length);
   if (starts.length === 0) {
     if (clean !== '' && clean !== NOT_STATED) problems.push('channels: no submission channel row found');
     return { channels: [], problems };
@@ -666,7 +709,8 @@ const REQUIREMENTS_HEADER = 'Tên giấy tờMẫu đơn, tờ khaiSố lượng
 // The count cell is "N bản chính" or "N bản chính,M bản sao". It is never followed by a space
 // or punctuation, which is how the same words quoted inside a name ("…: 01 bản chính; …") are told apart.
 const COUNT_CELL = /(\d+) bản chính(?:, ?(\d+) bản sao)?(?=$|[^\s;.,:)\]])/gu;
-const TEMPLATE_EXTENSION = /\.(?:docx|doc|pdf|xlsx|xls|rtf|odt|zip|rar)(?![\p{L}\d])/giu;
+const LOOSE_COUNT_CELL = /(?<=\S)(\d+) bản chính(?:, ?(\d+) bản sao)?(?=\s)/gu;
+const TEMPLATE_EXTENSION = /\.(?:docx|doc|pdf|xlsx|xls|rtf|odt|zip|rar)(?![\p{Ll}\d])/gu;
 const TEMPLATE_EXTENSION_JOINED = /\.(?:docx|doc|pdf|xlsx|xls|rtf|odt|zip|rar)/giu;
 
 /** Where a word boundary was lost: "sảnMau", "CPMẫu", "2026Mẫu", "pháp luật.Mẫu", "vốnmẫu". */
@@ -767,10 +811,17 @@ function parseRequirementsDetailed(text: string): RequirementParse {
     const segment = segments[s] ?? '';
     const counts = [...segment.matchAll(COUNT_CELL)];
     // "…: 01 bản chính1 bản chính": a count immediately followed by another count is part of the name.
-    const cells = counts.filter((m, i) => {
+    const cells: Array<{ index: number; 0: string; 1?: string; 2?: string }> = counts.filter((m, i) => {
       const next = counts[i + 1];
       return !(next && next.index === m.index + m[0].length && /\s/.test(segment[m.index - 1] ?? ''));
     });
+    if (s < segments.length - 1) {
+      // Before the next group's heading the last count may be followed by a space
+      // ("…chấp thuận;1 bản chính (2). Đối với trường hợp…"): it still closes a row.
+      const afterLast = (cells[cells.length - 1]?.index ?? -1) + (cells[cells.length - 1]?.[0].length ?? 1);
+      const loose = [...segment.slice(afterLast).matchAll(LOOSE_COUNT_CELL)].pop();
+      if (loose) cells.push({ index: afterLast + loose.index, 0: loose[0], 1: loose[1], 2: loose[2] });
+    }
     let rowStart = 0;
     for (const m of cells) {
       let originalsDigits = m[1] ?? '0';
@@ -795,7 +846,7 @@ function parseRequirementsDetailed(text: string): RequirementParse {
     }
     const tail = segment.slice(rowStart);
     if (s < segments.length - 1) heading = cleanGroupHeading(tail);
-    else if (tail.trim()) leftover.push(tail.trim());
+    else if (tail.replace(/-/g, '').trim()) leftover.push(tail.trim());
   }
   return { requirements, leftover };
 }
@@ -808,26 +859,38 @@ export function parseRequirements(text: string): ParsedRequirement[] {
 // Steps (trinh_tu_thuc_hien)
 // ---------------------------------------------------------------------------
 
-// "Bước 1:", "- Bước 2.", "a) Bước 1 -", "6.1.1. Bước 1 nộp hồ sơ:" at the start of a line.
-const STEP_MARKER =
-  /^[ \t\-+*•\uf0b7\uf0fc\uf0a7\uf0d8]*(?:(?:[a-zđ]\)|\d+(?:\.\d+)*\.?)\s*)?Bước\s*(\d+)\s*(?:[:.)\-–]\s*)?/iu;
+// "Bước 1:", "- Bước 2.", "a) Bước 1 -", "6.1.1. Bước 1 nộp hồ sơ:".
+const STEP_WORD = /Bước\s*(\d+)\s*([:.)\-–])?\s*/giu;
+// What may stand between a line start and "Bước N" for the marker to count as opening the line.
+const STEP_LINE_PREFIX = /^[ \t\-+*•\uf0b7\uf0fc\uf0a7\uf0d8]*(?:(?:[a-zđ]\)|\d+(?:\.\d+)*\.?)\s*)?$/iu;
 const LETTER_MARKER = /^[ \t]*([a-zđ])\)\s*/u;
 const NUMBER_MARKER = /^[ \t]*(\d{1,2})[.)]\s+/u;
 const BULLET_MARKER = /^[ \t]*([-+•\uf0b7\uf0fc])\s*/u;
 const HEADING_LIKE = /^(?:[a-zđ]\)|\*|[IVX]+\.|\d+\.|Trường hợp|Đối với|Thủ tục)|:\s*$/iu;
 
-/** Short title from the first line: up to a colon when it introduces the rest, otherwise the whole line. */
-function splitTitle(firstLine: string): { title: string; rest: string } {
-  const line = firstLine.trim();
-  const colon = line.indexOf(':');
+/**
+ * Title and body from a step's text. A short first line, or the part before a colon that
+ * introduces the rest, is the title. A long first line is itself the step's content, so the
+ * body keeps it whole and the title is its opening clause.
+ */
+function splitTitle(text: string): { title: string; body: string } {
+  const newline = text.indexOf('\n');
+  const first = (newline === -1 ? text : text.slice(0, newline)).trim();
+  const rest = newline === -1 ? '' : text.slice(newline + 1);
+  const colon = first.indexOf(':');
   if (colon > 0 && colon <= 100) {
-    return { title: line.slice(0, colon).trim(), rest: line.slice(colon + 1).trim() };
+    return { title: first.slice(0, colon).trim(), body: joinBody([first.slice(colon + 1), rest]) };
   }
-  return { title: line, rest: '' };
+  if (first.length <= 150) return { title: first, body: joinBody([rest]) };
+  const sentence = /^(.{20,120}?)[.;](?:\s|$)/u.exec(first);
+  const cut = sentence?.[1] ?? `${first.slice(0, 100).replace(/\s+\S*$/u, '')}…`;
+  return { title: cut.trim(), body: joinBody([first, rest]) };
 }
 
 function joinBody(parts: string[]): string {
   return parts
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
@@ -835,104 +898,122 @@ function joinBody(parts: string[]): string {
 
 interface StepDraft {
   order: number;
-  firstLine: string;
-  lines: string[];
+  text: string;
   group: string | null;
 }
 
 function finishSteps(drafts: StepDraft[]): ParsedStep[] {
-  return drafts.map((d) => {
-    const { title, rest } = splitTitle(d.firstLine);
-    return { order: d.order, title, body: joinBody(rest ? [rest, ...d.lines] : d.lines), group: d.group };
-  });
+  return drafts.map((d) => ({ order: d.order, ...splitTitle(d.text), group: d.group }));
 }
 
-/** Splits at lines matched by `marker`; `orderOf` turns a match into a step number. */
-function splitAtMarkers(lines: string[], marker: RegExp, orderOf: (m: RegExpExecArray, index: number) => number): { preamble: string[]; drafts: StepDraft[] } {
+/** Splits at lines matched by `marker`; steps are numbered in order of appearance. */
+function splitAtLineMarkers(lines: string[], marker: RegExp): { preamble: string; drafts: StepDraft[] } {
   const preamble: string[] = [];
   const drafts: StepDraft[] = [];
   for (const line of lines) {
     const m = marker.exec(line);
-    if (m) {
-      drafts.push({ order: orderOf(m, drafts.length), firstLine: line.slice(m[0].length), lines: [], group: null });
-    } else if (drafts.length > 0) {
-      drafts[drafts.length - 1]?.lines.push(line);
-    } else {
-      preamble.push(line);
-    }
+    const last = drafts[drafts.length - 1];
+    if (m) drafts.push({ order: drafts.length + 1, text: line.slice(m[0].length), group: null });
+    else if (last) last.text += `\n${line}`;
+    else preamble.push(line);
   }
-  return { preamble, drafts };
+  return { preamble: joinBody(preamble), drafts };
 }
 
-function lastNonEmptyIndex(lines: string[]): number {
-  for (let i = lines.length - 1; i >= 0; i--) if ((lines[i] ?? '').trim() !== '') return i;
-  return -1;
+interface StepMarker {
+  order: number;
+  /** Where the step's own text starts (after "Bước N:"). */
+  textStart: number;
+  /** Where the previous step's text ends (before any bullet or numbering that opens the line). */
+  cut: number;
+}
+
+/**
+ * "Bước N" opens a step when it starts a line (after bullets or numbering), or mid-line when it is
+ * followed by ":" or "." and carries the next expected number ("Nộp hồ sơ Bước 1: …"), which keeps
+ * references like "theo Bước 3" inside a step's text.
+ */
+function findStepMarkers(text: string): StepMarker[] {
+  const markers: StepMarker[] = [];
+  for (const m of text.matchAll(STEP_WORD)) {
+    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+    const prefix = text.slice(lineStart, m.index);
+    const order = Number(m[1]);
+    const atLineStart = STEP_LINE_PREFIX.test(prefix);
+    const previous = markers[markers.length - 1];
+    const expected = previous ? order === previous.order + 1 : order === 1;
+    if (atLineStart || (expected && (m[2] === ':' || m[2] === '.'))) {
+      markers.push({ order, textStart: m.index + m[0].length, cut: atLineStart ? lineStart : m.index });
+    }
+  }
+  return markers;
+}
+
+function stepsFromMarkers(text: string, markers: StepMarker[]): ParsedStep[] {
+  const drafts: StepDraft[] = markers.map((marker, i) => ({
+    order: marker.order,
+    text: text.slice(marker.textStart, markers[i + 1]?.cut ?? text.length),
+    group: null,
+  }));
+  const preamble = joinBody([text.slice(0, markers[0]?.cut ?? 0)]);
+  let group: string | null = null;
+  if (preamble.length > 0 && preamble.length <= 300) group = collapseSpaces(preamble.replace(/\n+/g, ' '));
+  // Several sequences ("a) Trường hợp…" then Bước 1, 2…; "b) …" then Bước 1 again): the heading line
+  // just before a restart names the case, so it moves out of the previous step's text.
+  for (let i = 0; i < drafts.length; i++) {
+    const draft = drafts[i];
+    const previous = drafts[i - 1];
+    if (!draft) continue;
+    if (previous && draft.order <= previous.order) {
+      const lines = previous.text.replace(/\s+$/u, '').split('\n');
+      const candidate = (lines[lines.length - 1] ?? '').trim();
+      if (lines.length > 1 && candidate.length <= 200 && HEADING_LIKE.test(candidate)) {
+        group = candidate.replace(/:\s*$/u, '');
+        previous.text = lines.slice(0, -1).join('\n');
+      }
+    }
+    draft.group = group;
+  }
+  const steps = finishSteps(drafts);
+  if (preamble.length > 300) steps.unshift({ order: 0, title: '', body: preamble, group: null });
+  return steps;
+}
+
+function withPreamble(preamble: string, steps: ParsedStep[]): ParsedStep[] {
+  if (!preamble) return steps;
+  const heading = collapseSpaces(preamble.replace(/\n+/g, ' '));
+  // A short lead-in names the case the steps belong to; a long one is kept as an unnumbered step.
+  if (heading.length <= 300) return steps.map((s) => ({ ...s, group: s.group ?? heading }));
+  return [{ order: 0, title: '', body: preamble, group: null }, ...steps];
 }
 
 export function parseSteps(text: string): ParsedStep[] {
-  const clean = cleanText(text);
+  const clean = cleanText(text).replace(/\r\n?/g, '\n');
   if (clean === '' || clean === NOT_STATED) return [];
-  const lines = clean.split(/\r?\n/);
 
-  if (lines.some((l) => STEP_MARKER.test(l))) {
-    const { preamble, drafts } = splitAtMarkers(lines, STEP_MARKER, (m) => Number(m[1]));
-    // Several sequences ("a) Trường hợp…" then Bước 1, 2…; "b) …" then Bước 1 again): the heading line
-    // just before a restart names the case, so it moves out of the previous step's body.
-    const preambleText = joinBody(preamble);
-    let group: string | null = null;
-    if (preambleText) {
-      if (preambleText.length <= 300) group = collapseSpaces(preambleText.replace(/\n+/g, ' '));
-      else drafts.unshift({ order: 0, firstLine: '', lines: preamble, group: null });
-    }
-    let previousOrder = -1;
-    for (const draft of drafts) {
-      if (draft.order === 0 && draft.firstLine === '') continue;
-      if (draft.order <= previousOrder) {
-        const previous = drafts[drafts.indexOf(draft) - 1];
-        if (previous) {
-          const at = lastNonEmptyIndex(previous.lines);
-          const candidate = (previous.lines[at] ?? '').trim();
-          if (at >= 0 && candidate.length <= 200 && HEADING_LIKE.test(candidate)) {
-            group = candidate.replace(/:\s*$/u, '');
-            previous.lines.splice(at, 1);
-          }
-        }
-      }
-      draft.group = group;
-      previousOrder = draft.order;
-    }
-    return finishSteps(drafts);
-  }
+  const markers = findStepMarkers(clean);
+  if (markers.length > 0) return stepsFromMarkers(clean, markers);
 
-  const firstContent = lines.find((l) => l.trim() !== '') ?? '';
+  const lines = clean.split('\n');
   const letters = lines.map((l) => LETTER_MARKER.exec(l)?.[1]).filter((x): x is string => !!x);
   if (letters.length >= 2 && letters[0] === 'a' && letters[1] === 'b') {
-    const { preamble, drafts } = splitAtMarkers(lines, LETTER_MARKER, (_m, i) => i + 1);
+    const { preamble, drafts } = splitAtLineMarkers(lines, LETTER_MARKER);
     return withPreamble(preamble, finishSteps(drafts));
   }
   const numbers = lines.map((l) => NUMBER_MARKER.exec(l)?.[1]).filter((x): x is string => !!x);
   if (numbers.length >= 2 && numbers[0] === '1' && numbers[1] === '2') {
-    const { preamble, drafts } = splitAtMarkers(lines, NUMBER_MARKER, (_m, i) => i + 1);
+    const { preamble, drafts } = splitAtLineMarkers(lines, NUMBER_MARKER);
     return withPreamble(preamble, finishSteps(drafts));
   }
+  const firstContent = lines.find((l) => l.trim() !== '') ?? '';
   const bullet = BULLET_MARKER.exec(firstContent)?.[1];
   if (bullet) {
-    const sameBullet = new RegExp(`^[ \\t]*\\${bullet}\\s*`, 'u');
+    const sameBullet = new RegExp(`^[ \\t]*[${bullet}]\\s*`, 'u');
     if (lines.filter((l) => sameBullet.test(l)).length >= 2) {
-      const { drafts } = splitAtMarkers(lines, sameBullet, (_m, i) => i + 1);
-      return finishSteps(drafts);
+      return finishSteps(splitAtLineMarkers(lines, sameBullet).drafts);
     }
   }
-  const [first = '', ...rest] = lines.filter((l, i) => i > 0 || l.trim() !== '');
-  return finishSteps([{ order: 1, firstLine: first, lines: rest, group: null }]);
-}
-
-function withPreamble(preamble: string[], steps: ParsedStep[]): ParsedStep[] {
-  const text = joinBody(preamble);
-  if (!text) return steps;
-  const heading = collapseSpaces(text.replace(/\n+/g, ' '));
-  if (heading.length <= 300) return steps.map((s) => ({ ...s, group: s.group ?? heading }));
-  return [{ order: 0, title: '', body: text, group: null }, ...steps];
+  return finishSteps([{ order: 1, text: clean, group: null }]);
 }
 
 // ---------------------------------------------------------------------------
@@ -940,10 +1021,14 @@ function withPreamble(preamble: string[], steps: ParsedStep[]): ParsedStep[] {
 // ---------------------------------------------------------------------------
 
 const LEGAL_HEADER = /^Tên văn bản pháp lý\s*Mã văn bản/u;
-// "68/2013/TT-BCA", "02/2011/QH13", "16/2026/QĐ-UBND". Each part after the year is capitals with at
-// most two digits, so a code glued to the next row's number ("QH15193/2025") stops at "QH15".
-const LEGAL_CODE = /(\d+)\/(\d{4})\/(\p{Lu}+\d{0,2}(?:\s?[-–]\s?\p{Lu}+\d{0,2})*)/gu;
-const DOC_TYPE_TAIL = /(?:Luật|Bộ luật|Pháp lệnh|Thông tư liên tịch|Thông tư|Nghị định|Quyết định|Nghị quyết|Chỉ thị|Văn bản|NĐ|TT|QĐ|NQ|TTLT)(?:\s+số)?\s*$/u;
+// "68/2013/TT-BCA", "02/2011/QH13", "42/2012/QĐ-TTg", "198/2016/TT/BTC". Parts after the year are
+// capitals; only "QH" takes digits (the legislature) and only "TT" a trailing "g" (Thủ tướng), so a
+// code glued to the next row's number ("QH15193/2025", "NĐ-CP121/2021") stops where it should.
+const LEGAL_CODE = /(\d+)\/(\d{4})\/(\p{Lu}+(?:(?<=QH)\d{2}|(?<=TT)g)?(?:\s?[-–/]\s?\p{Lu}+(?:(?<=QH)\d{2}|(?<=TT)g)?)*)/gu;
+const DOC_TYPE_TAIL =
+  /(?:(?:Luật|Bộ luật|Pháp lệnh|Thông tư liên tịch|Thông tư|Thông thư|Nghị định|Quyết định|Nghị quyết|Chỉ thị|Văn bản|NĐ|TT|QĐ|NQ|TTLT)(?:\s+số)?|[Ss]ố)\s*$/u;
+// The next row's title may start after a single space when it opens with a document type.
+const NEXT_TITLE_START = /^ (?:Luật|Bộ luật|Pháp lệnh|Thông tư|Nghị định|Quyết định|Nghị quyết|Chỉ thị)\b/u;
 
 interface CodeHit {
   start: number;
@@ -957,12 +1042,11 @@ function findLegalCodes(text: string): CodeHit[] {
   for (const m of text.matchAll(LEGAL_CODE)) {
     let start = m.index;
     let numberPart = m[1] ?? '';
-    if (text[start - 1] === '/' || /\d/.test(text[start - 1] ?? '')) continue;
-    // A title ending in a year runs into the code: "năm 201102/2011/QH13" -> "02/2011/QH13".
+    // A title ending in a year runs into the code: "năm 201102/2011/QH13", "ngày 29/6/202443/2024/QH15".
     if (numberPart.length > 4 && /^(?:19|20)\d\d/.test(numberPart)) {
       start += 4;
       numberPart = numberPart.slice(4);
-    }
+    } else if (text[start - 1] === '/') continue; // the tail of a date or another code
     let suffix = m[3] ?? '';
     let end = m.index + m[0].length;
     // A capital that begins the next row's first word is not part of the code ("TT-BCALuật").
@@ -973,7 +1057,7 @@ function findLegalCodes(text: string): CodeHit[] {
     const before = start > 0 ? (text[start - 1] ?? '') : '';
     const after = text[end] ?? '';
     const glued = start > 0 && !/[\s(“"]/u.test(before);
-    const closes = after === '' || after === '\n' || /[\p{Lu}\d]/u.test(after);
+    const closes = after === '' || after === '\n' || /[\p{Lu}\d]/u.test(after) || NEXT_TITLE_START.test(text.slice(end, end + 20));
     hits.push({ start, end, code: `${numberPart}/${m[2]}/${suffix.replace(/\s+/g, '')}`, boundary: glued || closes });
   }
   return hits;

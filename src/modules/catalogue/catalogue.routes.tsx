@@ -3,10 +3,13 @@ import { sendPage, viewContext } from '../../platform/http/context.js';
 import type { CatalogueService, Level, OnlineFilter, SearchInput } from './catalogue.service.js';
 import { levels, onlineFilters } from './catalogue.service.js';
 import { HomePage, LifeEventPage, ProcedurePage, SearchPage, SectorsPage } from './catalogue.pages.js';
+import type { AgencyService } from '../admin/index.js';
+import { AgenciesPage, AgencyDetails } from './agency.pages.js';
 import { procedureDetailSchema, procedureSummarySchema, searchQuerySchema, sectorSchema } from './catalogue.schemas.js';
 
 export interface CatalogueRouteDeps {
   catalogue: CatalogueService;
+  agencies: AgencyService;
   /** Requests per minute per client address on search and the API. */
   searchRateLimit: number;
 }
@@ -75,6 +78,33 @@ export async function catalogueRoutes(app: FastifyInstance, deps: CatalogueRoute
   app.get<{ Params: { slug: string } }>('/su-kien/:slug', async (request, reply) => {
     const { event, procedures } = await catalogue.lifeEvent(request.params.slug);
     return sendPage(reply, <LifeEventPage ctx={viewContext(request)} event={event} procedures={procedures} />);
+  });
+
+  app.get('/co-quan', async (request, reply) => {
+    return sendPage(reply, <AgenciesPage ctx={viewContext(request)} tree={await deps.agencies.tree()} />);
+  });
+
+  app.get<{ Params: { code: string }; Querystring: RawQuery }>('/co-quan/:code', { config: limited }, async (request, reply) => {
+    const ctx = viewContext(request);
+    const agency = await deps.agencies.getByCode(request.params.code);
+    const parent = agency.parentId === null ? null : await deps.agencies.get(agency.parentId);
+    const input = { ...searchInputFrom(request.query), agencyId: agency.id };
+    const [result, sectors] = await Promise.all([catalogue.search(input), catalogue.sectors()]);
+    return sendPage(
+      reply,
+      <SearchPage
+        ctx={ctx}
+        model={{
+          input,
+          result,
+          sectors,
+          heading: agency.name,
+          basePath: `/co-quan/${encodeURIComponent(agency.code)}`,
+          intro: <AgencyDetails ctx={ctx} agency={agency} parent={parent} />,
+          crumbs: [{ href: '/', label: ctx.t('nav.home') }, { href: '/co-quan', label: ctx.t('nav.agencies') }, { label: agency.name }],
+        }}
+      />,
+    );
   });
 
   // ---- JSON API (documented at /api/docs) ----

@@ -98,7 +98,7 @@ export const configSpec = {
   portalAgencyCode: setting({
     env: 'PORTAL_AGENCY_CODE',
     doc: 'Electronic identifier of the agency that runs this portal (its name and identity appear in the header).',
-    default: 'H56',
+    default: '000.00.00.H42',
     schema: z.string().min(1).max(35),
   }),
   catalogueFile: setting({

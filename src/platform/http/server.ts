@@ -37,7 +37,6 @@ export async function createServer({ config, database, portal }: ServerOptions):
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
     bodyLimit: 1_048_576,
     routerOptions: { ignoreTrailingSlash: true },
   });

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { importCatalogue } from '../modules/catalogue/index.js';
+import type { Database } from '../platform/db/database.js';
+import { HEARTBEAT_CRON, HEARTBEAT_JOB, recordHeartbeat, type WorkerIdentity } from '../platform/jobs/heartbeat.js';
+import type { JobQueue } from '../platform/jobs/queue.js';
+import type { Logger } from '../platform/logging/logger.js';
+
+/**
+ * The composition root of background work: every job name, its payload schema and its handler. The worker process
+ * calls `registerJobs`; web and CLI processes only send, through the helpers below so that the options a job needs
+ * (lease, retries, dedupe key) are chosen in one place.
+ */
+export interface JobDeps {
+  database: Database;
+  logger: Logger;
+  worker: WorkerIdentity;
+}
+
+export const CATALOGUE_IMPORT_JOB = 'catalogue.import';
+
+// Payloads come back from the database, possibly written by an older release: checked before use.
+const catalogueImportPayload = z.object({
+  /** Path of the gzip JSON-lines catalogue, as seen by the worker process. */
+  file: z.string().min(1),
+});
+export type CatalogueImportPayload = z.infer<typeof catalogueImportPayload>;
+
+export async function registerJobs(queue: JobQueue, deps: JobDeps): Promise<void> {
+  const { database, logger, worker } = deps;
+
+  await queue.work<CatalogueImportPayload>(CATALOGUE_IMPORT_JOB, async (payload, job) => {
+    const { file } = catalogueImportPayload.parse(payload);
+    const outcome = await importCatalogue(database.db, { file });
+    logger.info(
+      {
+        action: 'catalogue.imported',
+        jobId: job.id,
+        file,
+        read: outcome.read,
+        created: outcome.created,
+        updated: outcome.updated,
+        unchanged: outcome.unchanged,
+        millis: outcome.millis,
+      },
+      'catalogue imported',
+    );
+  });
+
+  await queue.work(HEARTBEAT_JOB, async () => {
+    await recordHeartbeat(database.db, worker);
+  });
+  // A beat that missed its minute is worthless a minute later: no retries, a short lease.
+  await queue.schedule(HEARTBEAT_JOB, HEARTBEAT_CRON, {}, { retryLimit: 0, expireInSeconds: 50 });
+}
+
+/**
+ * Queues an import of the national catalogue. No dedupe key: the import skips unchanged records, so a repeated
+ * request costs time, not correctness, and a key would also swallow a deliberate re-import of an updated file.
+ */
+export function sendCatalogueImport(queue: JobQueue, file: string): Promise<string | null> {
+  // Importing the whole catalogue takes minutes: a long lease, few and slow retries.
+  return queue.send<CatalogueImportPayload>(CATALOGUE_IMPORT_JOB, { file }, {
+    expireInSeconds: 60 * 60,
+    retryLimit: 2,
+    retryDelaySeconds: 60,
+  });
+}
+
+/** Asks for a beat now rather than at the next minute, e.g. when a worker starts. */
+export function sendHeartbeat(queue: JobQueue): Promise<string | null> {
+  return queue.send(HEARTBEAT_JOB, {}, { retryLimit: 0, expireInSeconds: 50 });
+}
