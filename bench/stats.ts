@@ -36,7 +36,10 @@ export function ms(value: number): string {
 
 export function ratio(value: number, reference: number): string {
   if (!Number.isFinite(value) || !Number.isFinite(reference) || reference === 0) return '–';
-  return `${(value / reference).toFixed(value / reference < 0.1 ? 3 : 2)}×`;
+  const r = value / reference;
+  // Far below 1 a fraction reads better than 0.000×: "1/4,500".
+  if (r > 0 && r < 0.01) return `1/${integer(1 / r)}`;
+  return `${r.toFixed(r < 0.1 ? 3 : 2)}×`;
 }
 
 export function integer(value: number): string {

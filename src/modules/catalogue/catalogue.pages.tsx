@@ -4,6 +4,7 @@ import { Page, Pagination, SummaryList, Tag } from '../../platform/views/layout.
 import type { ProcedureDetail, ProcedureSummary } from './catalogue.presenter.js';
 import { feeSummary, formatDuration } from './catalogue.format.js';
 import type { LifeEvent } from './life-events.js';
+import type { ParsedChannelOption } from './catalogue.parser.js';
 import { levels, onlineFilters, type SearchInput, type SearchResult, type SectorView } from './catalogue.service.js';
 
 export function SearchForm({ ctx, value, headingLevel }: { ctx: ViewContext; value: string; headingLevel?: 'label' | 'h1' }) {
@@ -244,6 +245,14 @@ export function LifeEventPage({ ctx, event, procedures }: { ctx: ViewContext; ev
   );
 }
 
+function durationCell(ctx: ViewContext, ch: ParsedChannelOption): string {
+  if (ch.durations.length > 0) return ch.durations.map((d) => formatDuration(ctx.t, d)).join('; ');
+  // About one channel in eight states a bare number; we show it as published rather than guess the unit.
+  if (ch.durationStatus === 'value_without_unit' && ch.durationValueWithoutUnit !== null)
+    return ctx.t('duration.noUnit', { n: ch.durationValueWithoutUnit });
+  return ch.durationText || ctx.t('procedure.notStated');
+}
+
 function RawText({ ctx, text }: { ctx: ViewContext; text: unknown }) {
   if (typeof text !== 'string' || text.trim() === '') return null;
   return (
@@ -388,7 +397,7 @@ export function ProcedurePage({ ctx, p }: { ctx: ViewContext; p: ProcedureDetail
                 {c.channels.map((ch, i) => (
                   <tr key={i}>
                     <th scope="row">{t(`channel.${ch.channel}`)}</th>
-                    <td>{ch.durations.length > 0 ? ch.durations.map((d) => formatDuration(t, d)).join('; ') : ch.durationText || t('procedure.notStated')}</td>
+                    <td>{durationCell(ctx, ch)}</td>
                     <td>{feeSummary(t, ch)}</td>
                     <td class="pre-text">{ch.description}</td>
                   </tr>
