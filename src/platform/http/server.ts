@@ -14,6 +14,7 @@ import { loggerOptions } from '../logging/logger.js';
 import { safeNext } from '../views/layout.js';
 import { LOCALE_COOKIE, localeOf, type PortalIdentity } from './context.js';
 import { sendError } from './errors.js';
+import './auth.js';
 
 const assetsDir = fileURLToPath(new URL('../views/assets/', import.meta.url));
 
@@ -42,6 +43,8 @@ export async function createServer({ config, database, portal }: ServerOptions):
   });
   app.decorate('portal', portal);
   app.decorateRequest('locale', 'vi');
+  app.decorateRequest('user', null);
+  app.decorateRequest('csrfToken', '');
 
   await app.register(helmet, {
     contentSecurityPolicy: {

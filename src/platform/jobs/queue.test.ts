@@ -24,6 +24,15 @@ before(async () => {
 after(async () => {
   for (const queue of opened) await queue.stop({ graceful: false });
   for (const handle of extraHandles) await handle.close();
+  // pg's pool.end() resolves before its sockets are closed, and dropping the test database terminates whatever
+  // is still connected: an error event that would crash the test process. Wait until the second pools are gone.
+  if (extraHandles.length > 0) {
+    await waitFor('the second pools to disconnect', async () => {
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from pg_stat_activity where application_name = ${SECOND_POOL}`.execute(database.db);
+      return rows[0]!.n === 0;
+    });
+  }
   await database.close();
 });
 
@@ -34,12 +43,15 @@ async function startQueue(on: Database = database): Promise<JobQueue> {
   return queue;
 }
 
+const SECOND_POOL = 'motcua-test-second-pool';
+
 /** A second connection pool to the test database, as a second worker process would have; PGlite has one session. */
 async function secondHandle(): Promise<Database> {
   if (database.kind === 'embedded') return database;
   const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(database.db);
   const url = new URL(process.env.DATABASE_URL!);
   url.pathname = `/${rows[0]!.name}`;
+  url.searchParams.set('application_name', SECOND_POOL);
   const handle = await openDatabase({ url: url.toString(), poolSize: 5 });
   extraHandles.push(handle);
   return handle;
