@@ -35,6 +35,10 @@ export interface CatalogueSearchOutcome {
   http: HttpResult[];
 }
 
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
   const value = await fn();
@@ -76,7 +80,7 @@ export async function benchCatalogueSearch(options: CatalogueSearchOptions): Pro
     const p = percentiles(byQuery.get(q) ?? []);
     const result = lastResult.get(q);
     const top = result?.items[0];
-    return [`\`${q}\``, String(result?.total ?? '–'), top ? `${top.code} ${top.name}` : '–', ms(p.p50), ms(p.p95), ms(p.p99)];
+    return [`\`${q}\``, String(result?.total ?? '–'), top ? `${top.code} ${shorten(top.name, 70)}` : '–', ms(p.p50), ms(p.p95), ms(p.p99)];
   });
   rows.push(['**all queries**', '', '', `**${ms(search.p50)}**`, `**${ms(search.p95)}**`, `**${ms(search.p99)}**`]);
   rows.push(['`select 1` (same handle)', '', '', ms(selectOne.p50), ms(selectOne.p95), ms(selectOne.p99)]);

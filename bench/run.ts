@@ -47,7 +47,7 @@ async function databaseDescription(fixture: TestServer): Promise<string> {
 function machineTable(database: string, mode: Mode, loadSeconds: number): string {
   const cpuList = cpus();
   return table(
-    ['', ''],
+    ['run', 'value'],
     [
       ['date', new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
       ['CPU', `${cpuList[0]?.model.trim() ?? 'unknown'} × ${cpuList.length} logical cores`],

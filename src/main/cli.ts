@@ -9,6 +9,9 @@ import { DomainError } from '../platform/errors/errors.js';
 import { translator } from '../platform/i18n/i18n.js';
 import { importCatalogue } from '../modules/catalogue/index.js';
 import { createAgencyService, createUsersService, importUnits } from '../modules/admin/index.js';
+import { openJobQueue } from '../platform/jobs/queue.js';
+import { createLogger } from '../platform/logging/logger.js';
+import { sendCatalogueImport } from './jobs.js';
 import { loadDemoData } from './seed.js';
 
 const usage = `motcua <command> [options]
@@ -18,6 +21,7 @@ Commands:
   import-units [--dir DIR]          load an edition of administrative units (default: data/administrative-units)
       [--name NAME --legal-basis TEXT --effective-from YYYY-MM-DD --communes FILE --provinces FILE --units FILE]
   import-catalogue [--file FILE]    load the national procedure catalogue (gzip JSON lines); idempotent
+  enqueue-import [--file FILE]      queue a catalogue import for the worker processes (background job)
   seed                              load units, catalogue and the demo province with its accounts
   create-user --kind citizen|officer --username NAME --name "Display name"
       [--agency AGENCY_CODE] [--roles desk,handler,leader,agency_admin,system_admin]
@@ -101,6 +105,21 @@ async function main(argv: string[]): Promise<number> {
       bar.stop();
       console.log(`${outcome.read} read: ${outcome.created} new, ${outcome.updated} updated, ${outcome.unchanged} unchanged in ${outcome.millis} ms`);
       console.log(outcome.report.format());
+      return 0;
+    }
+    case 'enqueue-import': {
+      const { values } = parseArgs({ args: rest, options: { file: { type: 'string' } } });
+      const file = resolve(values.file ?? config.catalogueFile);
+      const id = await withDatabase(async (database) => {
+        const queue = openJobQueue(database, createLogger('warn'));
+        await queue.start();
+        try {
+          return await sendCatalogueImport(queue, file);
+        } finally {
+          await queue.stop({ graceful: true });
+        }
+      });
+      console.log(`queued catalogue import of ${file} as job ${id}`);
       return 0;
     }
     case 'seed': {

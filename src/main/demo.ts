@@ -1,7 +1,11 @@
 import { loadConfig } from '../platform/config/config.js';
 import { openDatabase } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
+import { currentWorkerIdentity } from '../platform/jobs/heartbeat.js';
+import { openJobQueue } from '../platform/jobs/queue.js';
+import { createLogger } from '../platform/logging/logger.js';
 import { createWebApp } from './app.js';
+import { registerJobs, sendHeartbeat } from './jobs.js';
 import { loadDemoData } from './seed.js';
 
 /**
@@ -15,6 +19,12 @@ const database = await openDatabase({ url: config.databaseUrl, dataDir: config.d
 const migrated = await migrate(database);
 if (migrated.applied.length > 0) console.log(`migrations applied: ${migrated.applied.join(', ')}`);
 const data = await loadDemoData(database, config);
+// The worker runs in this process: the embedded database can be opened by one process only.
+const logger = createLogger(config.logLevel);
+const queue = openJobQueue(database, logger);
+await queue.start();
+await registerJobs(queue, { database, logger, worker: currentWorkerIdentity() });
+await sendHeartbeat(queue);
 const app = await createWebApp({ config, database });
 await app.listen({ host: config.host, port: config.port });
 const address = app.server.address();
@@ -32,6 +42,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (closing) return;
     closing = true;
     await app.close();
+    await queue.stop({ graceful: true, timeoutMs: 10_000 });
     await database.close();
     process.exit(0);
   });

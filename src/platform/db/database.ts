@@ -31,6 +31,8 @@ export interface DatabaseOptions {
   /** Folder of the embedded database; undefined keeps it in memory (tests). */
   dataDir?: string | undefined;
   poolSize?: number;
+  /** Told about errors on idle pooled connections (logged by the caller). */
+  onIdleError?: (error: Error) => void;
 }
 
 // Timestamps and dates come back as strings we control, bigint counts as numbers (they fit: < 2^53).
@@ -78,6 +80,9 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
 
 async function openPostgres(options: DatabaseOptions): Promise<Database> {
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  // An idle connection dropped by the server (restart, failover, a test dropping its database) must not crash the
+  // process: the pool discards it and the next query opens a new one.
+  pool.on('error', (error) => options.onIdleError?.(error));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { isLocale, translator, type Locale, type Translate } from '../i18n/i18n.js';
+import type { SessionUser } from './auth.js';
 
 /** What every page needs to render: the language, the translator, where we are, and the portal's identity. */
 export interface ViewContext {
@@ -12,6 +13,10 @@ export interface ViewContext {
   path: string;
   portal: PortalIdentity;
   requestId: string;
+  /** The signed-in user (null for visitors): the header shows their name and the sign-out button. */
+  user: SessionUser | null;
+  /** Token for the hidden `_csrf` field of every form that changes something. */
+  csrfToken: string;
 }
 
 export interface PortalIdentity {
@@ -36,6 +41,8 @@ export function viewContext(request: FastifyRequest): ViewContext {
     path: request.url.split('?')[0] ?? '/',
     portal: request.server.portal,
     requestId: String(request.id),
+    user: request.user,
+    csrfToken: request.csrfToken,
   };
 }
 

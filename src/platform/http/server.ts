@@ -10,6 +10,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { CommonErrors, DomainError } from '../errors/errors.js';
 import { isLocale } from '../i18n/i18n.js';
+import { lastHeartbeat } from '../jobs/heartbeat.js';
 import { loggerOptions } from '../logging/logger.js';
 import { safeNext } from '../views/layout.js';
 import { LOCALE_COOKIE, localeOf, type PortalIdentity } from './context.js';
@@ -90,7 +91,10 @@ export async function createServer({ config, database, portal }: ServerOptions):
   app.get('/health/ready', async (_request, reply) => {
     try {
       await database.ping();
-      return { status: 'ready', database: database.kind };
+      const beat = await lastHeartbeat(database.db);
+      // Workers beat every minute; older than three minutes means no worker is running jobs.
+      const workers = beat && Date.now() - beat.at.getTime() < 180_000 ? 'alive' : 'none';
+      return { status: 'ready', database: database.kind, workers, lastWorkerBeat: beat?.at.toISOString() ?? null };
     } catch (error) {
       app.log.warn({ err: error }, 'readiness check failed');
       return reply.status(503).send({ status: 'unavailable', database: database.kind });

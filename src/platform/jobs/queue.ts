@@ -68,7 +68,7 @@ export interface JobQueue {
 export interface SendOptions {
   /**
    * Idempotent enqueue: at most one job per (name, key) exists while the job is queued, running, or finished
-   * less than `archiveAfterSeconds` ago (12 hours by default); a second send is a no-op resolving to null.
+   * less than 12 hours ago (when finished jobs move to the archive); a second send is a no-op resolving to null.
    * Use a key that names the effect, e.g. `dossier:H56.1:status:received`.
    */
   singletonKey?: string;

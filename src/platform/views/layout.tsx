@@ -30,6 +30,36 @@ function LanguageSwitch({ ctx }: { ctx: ViewContext }) {
   );
 }
 
+function UserMenu({ ctx }: { ctx: ViewContext }) {
+  const { t, user } = ctx;
+  if (!user) {
+    return (
+      <a class="header-link" href={`/dang-nhap?next=${encodeURIComponent(ctx.url)}`}>
+        {t('layout.signIn')}
+      </a>
+    );
+  }
+  return (
+    <>
+      <span class="header-user">{user.displayName}</span>
+      {user.kind === 'citizen' ? (
+        <a class="header-link" href="/ho-so">
+          {t('layout.myDossiers')}
+        </a>
+      ) : null}
+      <a class="header-link" href="/tai-khoan">
+        {t('layout.account')}
+      </a>
+      <form method="post" action="/dang-xuat" class="inline-form">
+        <CsrfField ctx={ctx} />
+        <button type="submit" class="link-button">
+          {t('layout.signOut')}
+        </button>
+      </form>
+    </>
+  );
+}
+
 export function Breadcrumbs({ crumbs, ctx }: { crumbs: Crumb[]; ctx: ViewContext }) {
   return (
     <nav class="breadcrumbs" aria-label={ctx.t('layout.breadcrumbs')}>
@@ -66,7 +96,10 @@ export function Page({ ctx, title, crumbs, children, mainClass }: PageProps) {
                 <span class="brand-title">{t('layout.portalTitle')}</span>
               </span>
             </a>
-            <LanguageSwitch ctx={ctx} />
+            <div class="header-tools">
+              <UserMenu ctx={ctx} />
+              <LanguageSwitch ctx={ctx} />
+            </div>
           </div>
           <nav class="primary-nav" aria-label={t('layout.mainNav')}>
             <ul class="container">
@@ -88,6 +121,11 @@ export function Page({ ctx, title, crumbs, children, mainClass }: PageProps) {
               <li>
                 <a href="/co-quan" aria-current={ctx.path.startsWith('/co-quan') ? 'page' : undefined}>
                   {t('nav.agencies')}
+                </a>
+              </li>
+              <li>
+                <a href="/tra-cuu" aria-current={ctx.path.startsWith('/tra-cuu') ? 'page' : undefined}>
+                  {t('nav.lookup')}
                 </a>
               </li>
             </ul>
@@ -116,6 +154,11 @@ export function Page({ ctx, title, crumbs, children, mainClass }: PageProps) {
 export interface FieldError {
   field: string;
   message: string;
+}
+
+/** The hidden CSRF field every state-changing form carries. */
+export function CsrfField({ ctx }: { ctx: ViewContext }) {
+  return <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
 }
 
 /** GOV.UK pattern: a summary at the top that links to each field in error. */
