@@ -1,0 +1,360 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { SessionUser } from '../../platform/http/auth.js';
+import type { Database as Schema } from '../../platform/db/schema.js';
+import { DomainError, type FieldProblem } from '../../platform/errors/errors.js';
+import type { DossierRepository } from './dossier.repository.js';
+import type { ApplicantSnapshot, DossierStatus, ResultDelivery } from './dossiers.tables.js';
+import { SubmissionErrors } from './submission.errors.js';
+
+/** The e-form of a procedure, as submission needs it (built from the forms module by the composition root). */
+export interface FormBundle {
+  /** Version of the form definition the values follow. */
+  version: string;
+  /** Values to start a new draft with: prefilled from the profile ("once only"). */
+  initialValues(userId: number): Promise<Record<string, unknown>>;
+  /** Every problem with the whole form, hidden (show-if) fields ignored. */
+  validateAll(values: Record<string, unknown>): FieldProblem[];
+  /** File fields that need at least one upload (given the values: some are conditional). */
+  requiredUploads(values: Record<string, unknown>): { fieldId: string; requirementName: string }[];
+  /** Who the applicant is, from the values (snapshot kept with the dossier). */
+  applicant(values: Record<string, unknown>, userId: number): Promise<ApplicantSnapshot>;
+}
+
+export interface SubmissionPorts {
+  forms: { bundleFor(procedureCode: string, procedureVersionId: number): Promise<FormBundle> };
+  codes: { next(trx: Transaction<Schema>, agencyCode: string, at: Date): Promise<string>; secret(): string };
+  /** Writes outgoing messages in the caller's transaction (outbox). */
+  notify(trx: Transaction<Schema>, event: { dossierId: number; code: string; applicant: ApplicantSnapshot; template: string; params: Record<string, string> }): Promise<void>;
+  draftLifetimeDays: number;
+  clock?: () => Date;
+}
+
+export interface DraftView {
+  id: string;
+  procedure: { id: number; code: string; name: string };
+  procedureVersionId: number;
+  formVersion: string;
+  values: Record<string, unknown>;
+  receivingAgencyId: number | null;
+  resultDelivery: ResultDelivery | null;
+  lastSection: string | null;
+  submittedDossierId: number | null;
+  expiresAt: Date;
+  updatedAt: Date;
+  uploads: { id: number; fieldId: string; fileName: string; size: number; mime: string; pages: number | null }[];
+}
+
+export interface SubmitOutcome {
+  code: string;
+  /** False when this draft had already been submitted (a retry or a double click): same dossier, nothing new. */
+  created: boolean;
+}
+
+const WITHDRAWABLE: DossierStatus[] = ['awaiting_reception', 'received', 'processing', 'awaiting_supplement', 'awaiting_payment'];
+
+/**
+ * Drafts and online submission. Every method takes the signed-in citizen and checks ownership itself.
+ * Submission is idempotent per draft: the draft row is locked, and a draft already submitted answers with its
+ * dossier; the unique draft_id on dossier is the backstop.
+ */
+export class SubmissionService {
+  private readonly clock: () => Date;
+  constructor(
+    private readonly repository: DossierRepository,
+    private readonly ports: SubmissionPorts,
+  ) {
+    this.clock = ports.clock ?? (() => new Date());
+  }
+
+  private citizen(actor: SessionUser): number {
+    if (actor.kind !== 'citizen') throw new DomainError(SubmissionErrors.draftNotFound);
+    return actor.id;
+  }
+
+  /** Resumes the citizen's open draft of this procedure, or starts one prefilled from the profile. */
+  async startDraft(actor: SessionUser, procedureCode: string): Promise<DraftView> {
+    const userId = this.citizen(actor);
+    const procedure = await this.repository.procedureForSubmission(procedureCode);
+    if (!procedure || procedure.status !== 'published' || procedure.current_version_id === null) {
+      throw new DomainError(SubmissionErrors.notOfferedOnline, { params: { code: procedureCode } });
+    }
+    if (!procedure.online_offered) throw new DomainError(SubmissionErrors.notOfferedOnline, { params: { code: procedureCode } });
+    const agencies = await this.repository.receivingAgencies(procedure.id);
+    if (agencies.length === 0) throw new DomainError(SubmissionErrors.noReceivingAgency, { params: { code: procedureCode } });
+    const now = this.clock();
+    const open = await this.repository.latestOpenDraft(userId, procedure.id, now);
+    if (open) return this.draft(actor, open.id);
+    const bundle = await this.ports.forms.bundleFor(procedure.code, procedure.current_version_id);
+    const id = randomUUID();
+    await this.repository.insertDraft({
+      id,
+      ownerUserId: userId,
+      procedureId: procedure.id,
+      procedureVersionId: procedure.current_version_id,
+      formVersion: bundle.version,
+      values: await bundle.initialValues(userId),
+      onBehalfOf: null,
+      expiresAt: this.expiry(now),
+    });
+    return this.draft(actor, id);
+  }
+
+  private expiry(now: Date): Date {
+    return new Date(now.getTime() + this.ports.draftLifetimeDays * 86_400_000);
+  }
+
+  async draft(actor: SessionUser, draftId: string): Promise<DraftView> {
+    const userId = this.citizen(actor);
+    const row = /^[0-9a-f-]{36}$/.test(draftId) ? await this.repository.draft(draftId) : undefined;
+    if (!row || row.owner_user_id !== userId) throw new DomainError(SubmissionErrors.draftNotFound);
+    const [procedure, uploads] = await Promise.all([this.repository.procedureById(row.procedure_id), this.repository.draftUploads(row.id)]);
+    return {
+      id: row.id,
+      procedure,
+      procedureVersionId: row.procedure_version_id,
+      formVersion: row.form_version,
+      values: row.values,
+      receivingAgencyId: row.receiving_agency_id,
+      resultDelivery: row.result_delivery,
+      lastSection: row.last_section,
+      submittedDossierId: row.submitted_dossier_id,
+      expiresAt: row.expires_at,
+      updatedAt: row.updated_at,
+      uploads: uploads.map((u) => ({ id: u.id, fieldId: u.field_id, fileName: u.file_name, size: u.size_bytes, mime: u.mime, pages: u.pages })),
+    };
+  }
+
+  async openDrafts(actor: SessionUser) {
+    return this.repository.openDrafts(this.citizen(actor), this.clock());
+  }
+
+  /** Saves a page's answers (autosave at every page); the draft's expiry moves forward. */
+  async saveAnswers(actor: SessionUser, draftId: string, values: Record<string, unknown>, section: string): Promise<void> {
+    const draft = await this.writableDraft(actor, draftId);
+    await this.repository.updateDraft(draft.id, { values: { ...draft.values, ...values }, lastSection: section, expiresAt: this.expiry(this.clock()) });
+  }
+
+  async chooseReception(actor: SessionUser, draftId: string, agencyId: number, delivery: ResultDelivery): Promise<void> {
+    const draft = await this.writableDraft(actor, draftId);
+    const agencies = await this.repository.receivingAgencies(draft.procedure.id);
+    if (!agencies.some((a) => a.id === agencyId)) throw new DomainError(SubmissionErrors.agencyNotReceiving);
+    await this.repository.updateDraft(draft.id, { receivingAgencyId: agencyId, resultDelivery: delivery, lastSection: 'reception' });
+  }
+
+  async receivingAgencies(actor: SessionUser, draftId: string) {
+    const draft = await this.draft(actor, draftId);
+    return this.repository.receivingAgencies(draft.procedure.id);
+  }
+
+  async addUpload(
+    actor: SessionUser,
+    draftId: string,
+    upload: { fieldId: string; requirementName: string; storageKey: string; fileName: string; mime: string; size: number; sha256: string; pages: number | null },
+  ): Promise<number> {
+    const draft = await this.writableDraft(actor, draftId);
+    const row = await this.repository.insertDraftUpload({ draftId: draft.id, ...upload });
+    await this.repository.updateDraft(draft.id, {});
+    return row.id;
+  }
+
+  async removeUpload(actor: SessionUser, draftId: string, uploadId: number): Promise<void> {
+    const draft = await this.writableDraft(actor, draftId);
+    if (!(await this.repository.deleteDraftUpload(draft.id, uploadId))) throw new DomainError(SubmissionErrors.uploadNotFound);
+    await this.repository.updateDraft(draft.id, {});
+  }
+
+  private async writableDraft(actor: SessionUser, draftId: string): Promise<DraftView> {
+    const draft = await this.draft(actor, draftId);
+    if (draft.expiresAt <= this.clock()) throw new DomainError(SubmissionErrors.draftExpired);
+    return draft;
+  }
+
+  /** Everything still wrong before the draft can be submitted (empty when it can). */
+  async problems(actor: SessionUser, draftId: string): Promise<FieldProblem[]> {
+    const draft = await this.draft(actor, draftId);
+    const bundle = await this.ports.forms.bundleFor(draft.procedure.code, draft.procedureVersionId);
+    return this.problemsOf(draft, bundle);
+  }
+
+  private problemsOf(draft: DraftView, bundle: FormBundle): FieldProblem[] {
+    const problems = [...bundle.validateAll(draft.values)];
+    for (const required of bundle.requiredUploads(draft.values)) {
+      if (!draft.uploads.some((u) => u.fieldId === required.fieldId)) {
+        problems.push({ field: required.fieldId, messageKey: 'dossiers.upload.required', params: { name: required.requirementName } });
+      }
+    }
+    if (draft.receivingAgencyId === null) problems.push({ field: 'agencyId', messageKey: 'dossiers.reception.agencyRequired' });
+    if (draft.resultDelivery === null) problems.push({ field: 'resultDelivery', messageKey: 'dossiers.reception.deliveryRequired' });
+    return problems;
+  }
+
+  /**
+   * Submits the draft as an online dossier awaiting reception. Idempotent: a second call for the same draft
+   * (double click, retry after a timeout, another tab) returns the same dossier code with created = false.
+   */
+  async submit(actor: SessionUser, draftId: string): Promise<SubmitOutcome> {
+    const userId = this.citizen(actor);
+    const now = this.clock();
+    // Read and validate first: inside the transaction only the transaction's own session may be used (the
+    // embedded database has one session, and other modules' reads would wait for it forever).
+    const draft = await this.draft(actor, draftId);
+    if (draft.submittedDossierId !== null) return this.alreadySubmitted(draft.submittedDossierId);
+    if (draft.expiresAt <= now) throw new DomainError(SubmissionErrors.draftExpired);
+    const bundle = await this.ports.forms.bundleFor(draft.procedure.code, draft.procedureVersionId);
+    const problems = this.problemsOf(draft, bundle);
+    if (problems.length > 0) throw new DomainError(SubmissionErrors.formIncomplete, { fields: problems });
+    const agency = await this.repository.agencyById(draft.receivingAgencyId!);
+    if (!agency) throw new DomainError(SubmissionErrors.agencyNotReceiving);
+    const applicant = await bundle.applicant(draft.values, userId);
+    const phoneDigits = (applicant.phone ?? '').replace(/\D/g, '');
+
+    const outcome = await this.repository.transaction(async (trx): Promise<SubmitOutcome | 'changed'> => {
+      const row = await this.repository.draft(draftId, trx, true);
+      if (!row || row.owner_user_id !== userId) throw new DomainError(SubmissionErrors.draftNotFound);
+      if (row.submitted_dossier_id !== null) {
+        const existing = await this.repository.dossierById(row.submitted_dossier_id, trx);
+        return { code: existing.code, created: false };
+      }
+      // Edited in another tab between our validation and the lock: validate again with the new answers.
+      if (row.updated_at.getTime() !== draft.updatedAt.getTime()) return 'changed';
+      const code = await this.ports.codes.next(trx, agency.code, now);
+      const dossierId = await this.repository.insertDossier(trx, {
+        code,
+        lookupSecret: this.ports.codes.secret(),
+        draftId: draft.id,
+        procedureId: draft.procedure.id,
+        procedureVersionId: draft.procedureVersionId,
+        formVersion: draft.formVersion,
+        applicantUserId: userId,
+        applicant,
+        onBehalfOf: null,
+        receivingAgencyId: agency.id,
+        channel: 'online',
+        status: 'awaiting_reception',
+        values: draft.values,
+        resultDelivery: draft.resultDelivery!,
+        phoneLast4: phoneDigits.length >= 4 ? phoneDigits.slice(-4) : null,
+      });
+      await this.repository.copyUploadsToDocuments(trx, draft.id, dossierId);
+      await this.repository.insertEvent(trx, {
+        dossierId,
+        actorUserId: userId,
+        actorKind: 'citizen',
+        action: 'submitted',
+        fromStatus: null,
+        toStatus: 'awaiting_reception',
+        toAgencyId: agency.id,
+      });
+      await this.repository.markDraftSubmitted(trx, draft.id, dossierId);
+      await this.ports.notify(trx, { dossierId, code, applicant, template: 'dossier.submitted', params: { code, procedure: draft.procedure.name } });
+      return { code, created: true };
+    });
+    return outcome === 'changed' ? this.submit(actor, draftId) : outcome;
+  }
+
+  private async alreadySubmitted(dossierId: number): Promise<SubmitOutcome> {
+    const existing = await this.repository.dossierById(dossierId);
+    return { code: existing.code, created: false };
+  }
+
+  // ---- the citizen's dossiers ----
+
+  async myDossiers(actor: SessionUser, page = 1) {
+    const userId = this.citizen(actor);
+    const rows = await this.repository.dossiersOf(userId, 50, (Math.max(page, 1) - 1) * 50);
+    return rows.map((d) => ({
+      code: d.code,
+      procedure: { code: d.procedure_code, name: d.procedure_name },
+      status: d.status,
+      submittedAt: d.submitted_at,
+      dueAt: d.due_at,
+      holderAgency: d.holder_agency_name,
+    }));
+  }
+
+  private async ownDossier(actor: SessionUser, code: string, trx?: Transaction<Schema>) {
+    const userId = this.citizen(actor);
+    const row = await this.repository.dossierByCode(code, trx, trx !== undefined);
+    if (!row || row.applicant_user_id !== userId) throw new DomainError(SubmissionErrors.dossierNotFound, { params: { code } });
+    return row;
+  }
+
+  async dossier(actor: SessionUser, code: string) {
+    const row = await this.ownDossier(actor, code);
+    const [events, documents, messages, supplement] = await Promise.all([
+      this.repository.events(row.id, false),
+      this.repository.documents(row.id),
+      this.repository.messages(row.id),
+      this.repository.openSupplement(row.id),
+    ]);
+    return {
+      id: row.id,
+      code: row.code,
+      lookupSecret: row.lookup_secret,
+      procedure: { code: row.procedure_code, name: row.procedure_name, versionId: row.procedure_version_id },
+      status: row.status,
+      channel: row.channel,
+      applicant: row.applicant,
+      values: row.values,
+      formVersion: row.form_version,
+      receivingAgency: { name: row.receiving_agency_name, code: row.receiving_agency_code },
+      holderAgency: row.holder_agency_name,
+      resultDelivery: row.result_delivery,
+      submittedAt: row.submitted_at,
+      receivedAt: row.received_at,
+      dueAt: row.due_at,
+      completedAt: row.completed_at,
+      events,
+      documents: documents.map((d) => ({ id: d.id, fieldId: d.field_id, requirementName: d.requirement_name, fileName: d.file_name, mime: d.mime, size: d.size_bytes, pages: d.pages, source: d.source, storageKey: d.storage_key })),
+      messages: messages.map((m) => ({ authorKind: m.author_kind, body: m.body, at: m.created_at })),
+      supplement: supplement ? { id: supplement.id, requestedAt: supplement.requested_at, items: supplement.items, note: supplement.note } : null,
+      canWithdraw: WITHDRAWABLE.includes(row.status),
+    };
+  }
+
+  async withdraw(actor: SessionUser, code: string, reason: string): Promise<void> {
+    await this.repository.transaction(async (trx) => {
+      const row = await this.ownDossier(actor, code, trx);
+      if (!WITHDRAWABLE.includes(row.status)) throw new DomainError(SubmissionErrors.cannotWithdraw, { params: { code } });
+      await this.repository.setStatus(trx, row.id, 'withdrawn', { completedAt: true });
+      await this.repository.insertEvent(trx, {
+        dossierId: row.id,
+        actorUserId: actor.id,
+        actorKind: 'citizen',
+        action: 'withdrawn',
+        fromStatus: row.status,
+        toStatus: 'withdrawn',
+        reason: reason.slice(0, 1000) || null,
+      });
+      await this.ports.notify(trx, { dossierId: row.id, code: row.code, applicant: row.applicant, template: 'dossier.withdrawn', params: { code: row.code, procedure: row.procedure_name } });
+    });
+  }
+
+  /**
+   * Answers the open supplement request: the new documents join the dossier, and it goes back to the agency
+   * holding it (the deadline clock resumes; the back office records the pause).
+   */
+  async answerSupplement(
+    actor: SessionUser,
+    code: string,
+    answer: { note: string; files: { fieldId: string; requirementName: string; storageKey: string; fileName: string; mime: string; size: number; sha256: string; pages: number | null }[] },
+  ): Promise<void> {
+    await this.repository.transaction(async (trx) => {
+      const row = await this.ownDossier(actor, code, trx);
+      const open = await this.repository.openSupplement(row.id, trx);
+      if (!open || row.status !== 'awaiting_supplement') throw new DomainError(SubmissionErrors.noOpenSupplement, { params: { code } });
+      for (const f of answer.files) await this.repository.insertDocument(trx, row.id, { ...f, source: 'supplement' });
+      await this.repository.answerSupplement(trx, open.id, answer.note.slice(0, 4000));
+      await this.repository.setStatus(trx, row.id, 'processing');
+      await this.repository.insertEvent(trx, {
+        dossierId: row.id,
+        actorUserId: actor.id,
+        actorKind: 'citizen',
+        action: 'supplement_answered',
+        fromStatus: row.status,
+        toStatus: 'processing',
+      });
+    });
+  }
+}
