@@ -14,14 +14,20 @@ let browser: TestBrowser;
 
 before(
   async () => {
+    const t0 = performance.now();
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    console.error('TIMING before', performance.now() - t0);
   },
   { timeout: 180_000 },
 );
 
 after(async () => {
+  const t0 = performance.now();
   await browser?.close();
+  console.error('TIMING browser closed', performance.now() - t0);
   await server?.close();
+  console.error('TIMING server closed', performance.now() - t0);
+  setTimeout(() => console.error('TIMING still alive 5s after'), 5000).unref();
 });
 
 function url(path: string): string {

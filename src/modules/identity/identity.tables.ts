@@ -1,3 +1,79 @@
-/** Row types of the identity module's tables (sessions, verification codes, organisations ...). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface IdentityTables {}
+import type { ColumnType, Generated } from 'kysely';
+
+/** Row types of the identity module's tables (sessions, profiles, consents, one-time codes, organisations). */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type OneTimeCodePurpose = 'verify_contact' | 'reset_password';
+
+/** A signed-in browser. Only the SHA-256 of the cookie token is stored. */
+export interface SessionTable {
+  id_hash: string;
+  user_id: number;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/** What a citizen tells us about themselves, reused to prefill forms. One row per citizen account. */
+export interface CitizenProfileTable {
+  user_id: number;
+  personal_id: string | null;
+  full_name: string;
+  /** Read it with to_char(birth_date, 'YYYY-MM-DD'): drivers turn a bare `date` into a time-zone-shifted Date. */
+  birth_date: ColumnType<string | null, string | null | undefined, string | null>;
+  sex: 'male' | 'female' | null;
+  province_code: string | null;
+  commune_code: string | null;
+  address_line: string | null;
+  phone: string | null;
+  email: string | null;
+  /** When the account's own phone or e-mail (its username) was proven with a one-time code; null while pending. */
+  contact_verified_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Consent to the processing of personal data (Decree 13/2023/NĐ-CP art. 11): who, what notice, when, from where. */
+export interface ConsentTable {
+  id: Generated<number>;
+  user_id: number;
+  purpose: string;
+  notice_version: string;
+  given_at: Timestamp;
+  ip: string | null;
+  withdrawn_at: NullableTimestamp;
+}
+
+/** A 6-digit one-time code, stored as an HMAC only. */
+export interface OneTimeCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  purpose: OneTimeCodePurpose;
+  channel: 'sms' | 'email';
+  recipient: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  consumed_at: NullableTimestamp;
+}
+
+/** An organisation (business, association ...) a citizen acts for. */
+export interface CitizenOrganisationTable {
+  id: Generated<number>;
+  user_id: number;
+  tax_code: string;
+  name: string;
+  address: string;
+  created_at: Generated<Date>;
+}
+
+export interface IdentityTables {
+  session: SessionTable;
+  citizen_profile: CitizenProfileTable;
+  consent: ConsentTable;
+  one_time_code: OneTimeCodeTable;
+  citizen_organisation: CitizenOrganisationTable;
+}

@@ -1,0 +1,257 @@
+import type { FormDefinition } from '../forms.schema.js';
+import { declaration, personNamePattern, txt } from './shared.js';
+
+/**
+ * 1.013225 Cấp giấy phép xây dựng mới … và nhà ở riêng lẻ — the private-house case: application for a
+ * construction permit (form 01, annex II of Decree 175/2024/NĐ-CP), with the land-use rights certificate and the
+ * design drawings attached.
+ */
+export const constructionPermit: FormDefinition = {
+  procedureCode: '1.013225',
+  version: 1,
+  title: txt('Đơn đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ', 'Application for a construction permit for a private house'),
+  legalBasis: txt(
+    'Đơn đề nghị cấp giấy phép xây dựng, Mẫu số 01 Phụ lục II ban hành kèm theo Nghị định số 175/2024/NĐ-CP của Chính phủ',
+    'Application for a construction permit, form 01 of annex II to Government Decree 175/2024/NĐ-CP',
+  ),
+  applicant: {
+    fullName: 'ownerName',
+    personalId: 'ownerPersonalId',
+    phone: 'ownerPhone',
+    email: 'ownerEmail',
+    address: 'ownerAddress',
+  },
+  sections: [
+    {
+      id: 'owner',
+      title: txt('Chủ đầu tư', 'Owner (investor)'),
+      fields: [
+        {
+          id: 'ownerName',
+          type: 'text',
+          label: txt('Họ, chữ đệm và tên chủ đầu tư', "Owner's full name"),
+          required: true,
+          autocomplete: 'name',
+          prefill: 'profile.fullName',
+          prefillLocked: true,
+          validation: { maxLength: 100, pattern: personNamePattern },
+        },
+        {
+          id: 'ownerPersonalId',
+          type: 'personalId',
+          label: txt('Số định danh cá nhân', 'Personal identification number'),
+          required: true,
+          prefill: 'profile.personalId',
+          prefillLocked: true,
+        },
+        {
+          id: 'ownerAddress',
+          type: 'address',
+          label: txt('Địa chỉ liên hệ', 'Contact address'),
+          required: true,
+          prefill: 'profile.address',
+        },
+        {
+          id: 'ownerPhone',
+          type: 'phone',
+          label: txt('Số điện thoại', 'Phone number'),
+          required: true,
+          prefill: 'profile.phone',
+        },
+        {
+          id: 'ownerEmail',
+          type: 'email',
+          label: txt('Thư điện tử', 'Email address'),
+          prefill: 'profile.email',
+        },
+      ],
+    },
+    {
+      id: 'site',
+      title: txt('Địa điểm xây dựng', 'Building site'),
+      fields: [
+        {
+          id: 'siteAddress',
+          type: 'address',
+          label: txt('Địa chỉ lô đất', 'Address of the plot'),
+          required: true,
+        },
+        {
+          id: 'parcelNumber',
+          type: 'text',
+          label: txt('Thửa đất số', 'Land parcel number'),
+          hint: txt('Ghi trên Giấy chứng nhận quyền sử dụng đất', 'As on the land-use rights certificate'),
+          required: true,
+          width: 'short',
+          validation: { pattern: { regex: '\\d{1,6}', messageKey: 'forms.validation.pattern.digits' } },
+        },
+        {
+          id: 'mapSheetNumber',
+          type: 'text',
+          label: txt('Tờ bản đồ số', 'Cadastral map sheet number'),
+          required: true,
+          width: 'short',
+          validation: { pattern: { regex: '\\d{1,6}', messageKey: 'forms.validation.pattern.digits' } },
+        },
+        {
+          id: 'landArea',
+          type: 'number',
+          label: txt('Diện tích thửa đất', 'Area of the parcel'),
+          unit: txt('m²', 'm²'),
+          required: true,
+          validation: { min: 1, max: 100000, integer: false },
+        },
+        {
+          id: 'certificateNumber',
+          type: 'text',
+          label: txt('Số phát hành Giấy chứng nhận quyền sử dụng đất', 'Serial number of the land-use rights certificate'),
+          hint: txt('In ở trang 1 của Giấy chứng nhận, ví dụ AA 01234567', 'Printed on page 1, e.g. AA 01234567'),
+          width: 'medium',
+          validation: { maxLength: 20 },
+        },
+      ],
+    },
+    {
+      id: 'building',
+      title: txt('Nội dung đề nghị cấp phép', 'The building'),
+      fields: [
+        {
+          id: 'buildingGrade',
+          type: 'select',
+          label: txt('Cấp công trình', 'Building grade'),
+          hint: txt('Nhà ở riêng lẻ thường là cấp III hoặc cấp IV', 'A private house is usually grade III or IV'),
+          required: true,
+          options: [
+            { value: 'III', label: txt('Cấp III', 'Grade III') },
+            { value: 'IV', label: txt('Cấp IV', 'Grade IV') },
+          ],
+        },
+        {
+          id: 'groundFloorArea',
+          type: 'number',
+          label: txt('Diện tích xây dựng tầng 1 (tầng trệt)', 'Ground-floor footprint'),
+          unit: txt('m²', 'm²'),
+          required: true,
+          validation: { min: 1, max: 10000, integer: false },
+        },
+        {
+          id: 'totalFloorArea',
+          type: 'number',
+          label: txt('Tổng diện tích sàn', 'Total floor area'),
+          hint: txt('Gồm cả tầng hầm, tầng lửng và tum', 'Including basement, mezzanine and roof structure'),
+          unit: txt('m²', 'm²'),
+          required: true,
+          validation: { min: 1, max: 100000, integer: false },
+        },
+        {
+          id: 'buildingHeight',
+          type: 'number',
+          label: txt('Chiều cao công trình', 'Height of the building'),
+          unit: txt('m', 'm'),
+          required: true,
+          validation: { min: 1, max: 100, integer: false },
+        },
+        {
+          id: 'floors',
+          type: 'number',
+          label: txt('Số tầng', 'Number of storeys'),
+          hint: txt('Số tầng nổi, kể cả tầng lửng và tum', 'Storeys above ground, including mezzanine and roof structure'),
+          unit: txt('tầng', 'storeys'),
+          required: true,
+          validation: { min: 1, max: 30 },
+        },
+        {
+          id: 'basements',
+          type: 'number',
+          label: txt('Số tầng hầm', 'Number of basement levels'),
+          unit: txt('tầng', 'levels'),
+          validation: { min: 0, max: 5 },
+        },
+        {
+          id: 'designedBy',
+          type: 'radio',
+          label: txt('Ai lập thiết kế?', 'Who made the design?'),
+          required: true,
+          options: [
+            {
+              value: 'household',
+              label: txt('Hộ gia đình tự thiết kế', 'Our household'),
+              hint: txt(
+                'Chỉ được tự thiết kế nhà có tổng diện tích sàn dưới 250 m², hoặc dưới 3 tầng, hoặc cao dưới 12 m.',
+                'Allowed only for a house under 250 m² of floor area, or under 3 storeys, or under 12 m high.',
+              ),
+            },
+            { value: 'professional', label: txt('Tổ chức, cá nhân có năng lực hành nghề thiết kế', 'A licensed designer') },
+          ],
+        },
+        {
+          id: 'designerName',
+          type: 'text',
+          label: txt('Tên tổ chức hoặc cá nhân thiết kế', 'Name of the designer'),
+          required: true,
+          showIf: { field: 'designedBy', equals: 'professional' },
+          validation: { maxLength: 150 },
+        },
+        {
+          id: 'designerCertificate',
+          type: 'text',
+          label: txt('Mã số chứng chỉ năng lực hoặc chứng chỉ hành nghề', 'Licence or certificate number'),
+          required: true,
+          showIf: { field: 'designedBy', equals: 'professional' },
+          width: 'medium',
+          validation: { maxLength: 40 },
+        },
+        {
+          id: 'completionMonths',
+          type: 'number',
+          label: txt('Dự kiến thời gian hoàn thành công trình', 'Expected time to complete'),
+          unit: txt('tháng', 'months'),
+          required: true,
+          validation: { min: 1, max: 60 },
+        },
+      ],
+    },
+    {
+      id: 'documents',
+      title: txt('Giấy tờ kèm theo và cam kết', 'Documents and declaration'),
+      fields: [
+        {
+          id: 'landCertificate',
+          type: 'file',
+          label: txt('Giấy chứng nhận quyền sử dụng đất', 'Land-use rights certificate'),
+          hint: txt(
+            'Hoặc một giấy tờ hợp pháp khác về đất đai theo Điều 53 Nghị định 175/2024/NĐ-CP. Tải lên đủ các trang.',
+            'Or another lawful land document listed in article 53 of Decree 175/2024/NĐ-CP. Upload every page.',
+          ),
+          required: true,
+          accept: ['pdf', 'jpeg', 'png'],
+          maxSizeMb: 10,
+          maxFiles: 4,
+          vaultReusable: true,
+          prefill: 'vault.landUseRightsCertificate',
+          requirementName: 'Giấy chứng nhận quyền sử dụng đất được cấp theo quy định của Luật Đất đai',
+        },
+        {
+          id: 'drawings',
+          type: 'file',
+          label: txt('Bản vẽ thiết kế xây dựng', 'Design drawings'),
+          hint: txt(
+            'Mặt bằng công trình trên lô đất kèm sơ đồ vị trí; mặt bằng các tầng, mặt đứng và mặt cắt chính; mặt bằng móng; sơ đồ đấu nối cấp nước, thoát nước, cấp điện.',
+            'Site plan with location; floor plans, main elevations and sections; foundation plan; water, drainage and power connections.',
+          ),
+          required: true,
+          accept: ['pdf', 'jpeg', 'png'],
+          maxSizeMb: 20,
+          maxFiles: 10,
+          vaultReusable: false,
+          requirementName: 'Hồ sơ thiết kế xây dựng',
+        },
+        declaration(
+          'declaration',
+          'Tôi xin cam đoan làm theo đúng giấy phép được cấp, nếu sai tôi xin hoàn toàn chịu trách nhiệm và bị xử lý theo quy định của pháp luật.',
+          'I undertake to build as the permit allows; otherwise I accept full responsibility and the penalties the law provides.',
+        ),
+      ],
+    },
+  ],
+};

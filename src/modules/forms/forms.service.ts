@@ -1,0 +1,80 @@
+import { DomainError } from '../../platform/errors/errors.js';
+import { formBundle, type FormBundle, type ProfileReader } from './forms.bundle.js';
+import { parseDefinition } from './forms.definition.js';
+import { FormsErrors } from './forms.errors.js';
+import { genericDefinition, type GenericProcedure } from './forms.generic.js';
+import { provincesInValues, type FormLookups, type FormValues, type UnitOption } from './forms.model.js';
+import type { FormsRepository } from './forms.repository.js';
+import type { FormDefinition } from './forms.schema.js';
+
+/** Where the catalogue content of a procedure comes from (the repository's read of the catalogue tables). */
+export interface ProcedureContentSource {
+  procedureContent(procedureCode: string, procedureVersionId?: number): Promise<(GenericProcedure & { onlineOffered: boolean }) | undefined>;
+}
+
+/** What address pickers need from the administrative-units service (admin module's UnitsService fits). */
+export interface UnitsSource {
+  listProvinces(): Promise<{ code: string; fullName: string; fullNameEn: string | null }[]>;
+  listCommunes(provinceCode: string): Promise<{ code: string; fullName: string; fullNameEn: string | null }[]>;
+}
+
+function option(unit: { code: string; fullName: string; fullNameEn: string | null }): UnitOption {
+  return { code: unit.code, name: unit.fullName, nameEn: unit.fullNameEn };
+}
+
+/** Finds the e-form of a procedure and the lists its pages need. */
+export class FormsService {
+  constructor(
+    private readonly repository: FormsRepository,
+    private readonly procedures: ProcedureContentSource,
+    private readonly units: UnitsSource,
+    private readonly profiles?: ProfileReader,
+  ) {}
+
+  /** The form of a procedure with what dossier submission needs around it (prefill, checks, applicant). */
+  async bundleFor(procedureCode: string, procedureVersionId?: number): Promise<FormBundle> {
+    const definition = await this.definitionFor(procedureCode, procedureVersionId);
+    return formBundle(definition, {
+      ...(this.profiles ? { profiles: this.profiles } : {}),
+      lookups: (d, values) => this.lookupsFor(d, values),
+    });
+  }
+
+  /**
+   * The form to fill for a procedure: its latest stored definition, or else a generic one built from the
+   * catalogue's required documents of `procedureVersionId` (the current version when omitted). Throws
+   * FORM_PROCEDURE_UNKNOWN when there is neither.
+   */
+  async definitionFor(procedureCode: string, procedureVersionId?: number): Promise<FormDefinition> {
+    const stored = await this.repository.latest(procedureCode);
+    if (stored) return parseDefinition(stored.definition);
+    const procedure = await this.procedures.procedureContent(procedureCode, procedureVersionId);
+    if (!procedure) throw new DomainError(FormsErrors.procedureUnknown, { params: { code: procedureCode } });
+    return genericDefinition(procedure);
+  }
+
+  /** One stored version of a procedure's form (to re-open an old dossier exactly as it was filled). */
+  async storedDefinition(procedureCode: string, version: number): Promise<FormDefinition> {
+    const stored = await this.repository.byVersion(procedureCode, version);
+    if (!stored) throw new DomainError(FormsErrors.procedureUnknown, { params: { code: procedureCode } });
+    return parseDefinition(stored.definition);
+  }
+
+  async storedForms(): Promise<{ procedureCode: string; version: number; title: string; updatedAt: Date }[]> {
+    return this.repository.list();
+  }
+
+  /**
+   * Provinces, and the communes of every province chosen in the values' addresses (a page's pickers, or the
+   * names in a summary). A province code that does not exist gets no communes, and validation says so.
+   */
+  async lookupsFor(definition: FormDefinition, values: FormValues): Promise<FormLookups> {
+    const provinces = (await this.units.listProvinces()).map(option);
+    const communes: FormLookups['communes'] = {};
+    for (const code of provincesInValues(definition, values)) {
+      if (!provinces.some((p) => p.code === code)) continue;
+      communes[code] = (await this.units.listCommunes(code)).map(option);
+    }
+    return { provinces, communes };
+  }
+}

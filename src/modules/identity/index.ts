@@ -1,0 +1,92 @@
+/**
+ * The identity module: citizen accounts (registration with consent, verification by one-time code, sign-in,
+ * recovery), the profile e-forms prefill from, the organisations a citizen acts for, and the storage behind the
+ * platform's sessions. Other modules import only from here.
+ */
+import type { Database } from '../../platform/db/database.js';
+import { createUnitsService, createUsersService, type PasswordHashParams } from '../admin/index.js';
+import type { NotificationService } from '../notifications/index.js';
+import { AccountsService, type InTransaction } from './accounts.service.js';
+import { OneTimeCodeRepository } from './one-time-code.repository.js';
+import { OrganisationRepository } from './organisation.repository.js';
+import { AppUserPasswordWriter } from './password.adapter.js';
+import { ProfileRepository } from './profile.repository.js';
+import { ProfileService } from './profile.service.js';
+import { SessionRepository } from './session.repository.js';
+
+// Sessions and CSRF live in the platform (every module's routes rely on them); re-exported for the composition root.
+export { sessionPlugin, login, logout, logoutEverywhere, SessionManager, SESSION_COOKIE, hashSessionToken } from '../../platform/http/session.js';
+export type { SessionPluginOptions, SessionPolicy, SessionStore, StoredSession } from '../../platform/http/session.js';
+export { csrfPlugin, CsrfField, csrfAction, renewCsrfSecret, CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER } from '../../platform/http/csrf.js';
+export type { CsrfPluginOptions } from '../../platform/http/csrf.js';
+
+export { AccountsService, consentNoticeVersion, accountConsentPurpose } from './accounts.service.js';
+export type { RegistrationInput, SignInOutcome, IdentityUnitOfWork, InTransaction } from './accounts.service.js';
+export { ProfileService, parseBirthDate } from './profile.service.js';
+export type { ProfileView, ProfileInput, OrganisationView, OrganisationInput, UnitOption } from './profile.service.js';
+export { SessionRepository } from './session.repository.js';
+export { oneTimeCodePolicy } from './one-time-code.js';
+export type { PasswordSetter } from './password.adapter.js';
+export { IdentityErrors } from './identity.errors.js';
+export { identityRoutes, identityProviderCallbackPath } from './identity.routes.js';
+export type { IdentityRouteDeps } from './identity.routes.js';
+export type { IdentityProvider, VerifiedClaims } from './identity-provider.js';
+export type { IdentityViewContext } from './identity.components.js';
+export {
+  validatePersonalId,
+  parsePersonalId,
+  normalisePersonalId,
+  birthRegistrationProvinceCodes,
+} from './personal-id.js';
+export type { PersonalIdProblem, PersonalIdParts, PersonalIdFacts, Sex } from './personal-id.js';
+export { normalisePhone, normaliseEmail, parseContact, accountUsername } from './contact.js';
+export type { Contact } from './contact.js';
+
+export interface IdentityOptions {
+  /** The outbox that carries one-time codes and account notices. */
+  notifications: NotificationService;
+  /** Server secret of 32+ characters for one-time-code HMACs; SESSION_SECRET is fine. */
+  secret: string;
+  /** Lower scrypt cost in tests; production keeps the default. */
+  hashParams?: PasswordHashParams;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export interface IdentityServices {
+  accounts: AccountsService;
+  profiles: ProfileService;
+  /** Storage for `sessionPlugin` (`{ store: identity.sessionStore, ... }`). */
+  sessionStore: SessionRepository;
+}
+
+/** Builds the identity services over a database (the caller owns the database handle). */
+export function createIdentityServices(database: Database, options: IdentityOptions): IdentityServices {
+  const db = database.db;
+  const userOptions = options.hashParams ? { hashParams: options.hashParams } : {};
+  // One transaction for everything a registration, verification or recovery writes, outbox message included.
+  const inTransaction: InTransaction = (work) =>
+    db.transaction().execute((trx) =>
+      work({
+        users: createUsersService({ ...database, db: trx }, userOptions),
+        profiles: new ProfileRepository(trx),
+        codes: new OneTimeCodeRepository(trx),
+        sessions: new SessionRepository(trx),
+        notify: async (message) => {
+          await options.notifications.enqueue(trx, message);
+        },
+      }),
+    );
+  const users = createUsersService(database, userOptions);
+  const timing = options.now ? { now: options.now } : {};
+  const accounts = new AccountsService(
+    inTransaction,
+    users,
+    new ProfileRepository(db),
+    new OneTimeCodeRepository(db),
+    new AppUserPasswordWriter(db, options.hashParams),
+    { codeSecret: options.secret, ...timing },
+  );
+  const profiles = new ProfileService(new ProfileRepository(db), new OrganisationRepository(db), users, createUnitsService(database), timing);
+  return { accounts, profiles, sessionStore: new SessionRepository(db) };
+}
