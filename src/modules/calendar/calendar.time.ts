@@ -98,12 +98,12 @@ export function formatClock(minuteOfDay: number): string {
   return `${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
 }
 
-/** `2026-02-23T07:30+07:00`: an instant as Vietnamese wall-clock time, for messages and test output. */
+/** `2026-02-23T07:30+07:00` (seconds and milliseconds only when not zero): Vietnamese wall-clock time of an instant. */
 export function formatVietnamTime(instant: Date): string {
   const ms = instant.getTime();
   const into = msIntoVietnamDay(ms);
   const minute = Math.floor(into / MS_PER_MINUTE);
   const rest = into - minute * MS_PER_MINUTE;
-  const seconds = rest === 0 ? '' : `:${String(Math.floor(rest / 1000)).padStart(2, '0')}${rest % 1000 ? `.${String(rest % 1000).padStart(3, '0')}` : ''}`;
+  const seconds = rest === 0 ? '' : `:${(rest / 1000).toFixed(3).padStart(6, '0').replace(/\.000$/, '')}`;
   return `${localDateOfEpochDay(epochDayOfInstant(ms))}T${formatClock(minute)}${seconds}+07:00`;
 }

@@ -34,7 +34,7 @@ export type { CalendarDayEntry, ExtraFixedHoliday, StatutoryRules } from './cale
 export { officialEditions } from './calendar.official.js';
 export type { OfficialEditionSeed } from './calendar.official.js';
 
-export { CalendarService, checksumOf } from './calendar.service.js';
+export { CalendarService } from './calendar.service.js';
 export type {
   AmendYearInput,
   CalendarActor,
