@@ -2,3 +2,8 @@
 import '../modules/catalogue/index.js';
 import '../modules/admin/index.js';
 import '../modules/calendar/index.js';
+import '../modules/identity/index.js';
+import '../modules/notifications/index.js';
+import '../modules/lookup/index.js';
+import '../modules/dossiers/submission.errors.js';
+import '../modules/dossiers/dossiers.errors.js';

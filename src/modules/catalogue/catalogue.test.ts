@@ -129,7 +129,8 @@ describe('pages', () => {
     const res = await app.inject({ method: 'GET', url: '/lang/en?next=%2Fthu-tuc%2F1.001193' });
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, '/thu-tuc/1.001193');
-    const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+    const setCookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    const cookie = setCookies.find((c) => c.startsWith('lang='))!.split(';')[0]!;
     const page = await app.inject({ method: 'GET', url: '/thu-tuc/1.001193', headers: { cookie } });
     assert.match(page.body, /<html lang="en"/);
     assert.match(page.body, /How to apply/);

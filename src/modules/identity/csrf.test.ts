@@ -6,7 +6,7 @@ import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase } from '../../platform/db/testing.js';
 import { CSRF_COOKIE, csrfAction, csrfPlugin, csrfTokenFor, isValidCsrfToken } from '../../platform/http/csrf.js';
 import { createServer } from '../../platform/http/server.js';
-import { csrfTokenIn, TestBrowser } from './test-client.js';
+import { csrfTokenIn, TestBrowser } from './testing.js';
 
 let database: Database;
 let app: FastifyInstance;

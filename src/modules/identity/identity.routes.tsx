@@ -6,6 +6,7 @@ import { statusOfKind } from '../../platform/http/errors.js';
 import { login, logout } from '../../platform/http/session.js';
 import { safeNext, type FieldError } from '../../platform/views/layout.js';
 import type { AccountsService } from './accounts.service.js';
+import { parseContact } from './contact.js';
 import type { FormState, FormValues, IdentityViewContext } from './identity.components.js';
 import { emptyForm } from './identity.components.js';
 import type { IdentityProvider } from './identity-provider.js';
@@ -90,6 +91,11 @@ function withQuery(path: string, params: Record<string, string | undefined>): st
   for (const [key, value] of Object.entries(params)) if (value) query.set(key, value);
   const qs = query.toString();
   return qs ? `${path}?${qs}` : path;
+}
+
+/** A phone or e-mail from a link, in stored form; anything else is dropped so a link cannot put text on the page. */
+function contactFromQuery(value: string | undefined): string {
+  return value ? (parseContact(value)?.value ?? '') : '';
 }
 
 function profileValues(profile: ProfileView): FormValues {
@@ -213,7 +219,7 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
 
   app.get<{ Querystring: Query }>('/xac-thuc', async (request, reply) => {
     const q = request.query;
-    const form = { values: { account: (q['tai-khoan'] ?? '').slice(0, 254) }, errors: [] };
+    const form = { values: { account: contactFromQuery(q['tai-khoan']) }, errors: [] };
     return sendPage(reply, <VerifyPage ctx={pageContext(request)} form={form} next={localNext(q.next)} resent={Boolean(q['gui-lai'])} />);
   });
 
@@ -265,7 +271,7 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
   });
 
   app.get<{ Querystring: Query }>('/quen-mat-khau/dat-lai', async (request, reply) => {
-    const form = { values: { account: (request.query['tai-khoan'] ?? '').slice(0, 254) }, errors: [] };
+    const form = { values: { account: contactFromQuery(request.query['tai-khoan']) }, errors: [] };
     return sendPage(reply, <RecoveryResetPage ctx={pageContext(request)} form={form} />);
   });
 

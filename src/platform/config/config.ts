@@ -83,6 +83,36 @@ export const configSpec = {
     schema: z.string().min(32),
     secret: true,
   }),
+  sessionIdleMinutes: setting({
+    env: 'SESSION_IDLE_MINUTES',
+    doc: 'A session ends after this many minutes without a request.',
+    default: '30',
+    schema: z.coerce.number().int().min(5).max(1440),
+  }),
+  sessionMaxHours: setting({
+    env: 'SESSION_MAX_HOURS',
+    doc: 'A session ends this many hours after sign-in, however active.',
+    default: '12',
+    schema: z.coerce.number().int().min(1).max(720),
+  }),
+  authRateLimit: setting({
+    env: 'AUTH_RATE_LIMIT',
+    doc: 'Sign-in, registration, one-time-code and recovery attempts allowed per client address per minute, per form.',
+    default: '10',
+    schema: z.coerce.number().int().min(1),
+  }),
+  lookupRateLimit: setting({
+    env: 'LOOKUP_RATE_LIMIT',
+    doc: 'Public dossier lookups allowed per client address per minute (slows enumeration of codes).',
+    default: '30',
+    schema: z.coerce.number().int().min(1),
+  }),
+  draftLifetimeDays: setting({
+    env: 'DRAFT_LIFETIME_DAYS',
+    doc: 'A draft dossier not touched for this many days expires and is purged.',
+    default: '30',
+    schema: z.coerce.number().int().min(1).max(365),
+  }),
   trustProxy: setting({
     env: 'TRUST_PROXY',
     doc: 'Trust X-Forwarded-* headers (true behind a reverse proxy) so rate limits see the real client address.',

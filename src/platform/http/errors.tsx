@@ -45,6 +45,10 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: F
   const status = statusOfKind[domain.kind];
   if (status >= 500) request.log.error({ err: error, code: domain.code }, 'request failed');
   else request.log.info({ code: domain.code }, 'request refused');
+  // A page that needs a signed-in user sends the visitor to sign in and back (GOV.UK pattern), not to an error.
+  if (domain.kind === 'unauthenticated' && !wantsJson(request) && request.method === 'GET') {
+    return reply.redirect(`/dang-nhap?next=${encodeURIComponent(request.url)}`, 303);
+  }
   const ctx = viewContext(request);
   const message = ctx.t(domain.messageKey, domain.details.params);
   if (status === 429) reply.header('retry-after', '60');
