@@ -75,6 +75,7 @@ async function freePort(): Promise<number> {
 async function isReady(baseUrl: string): Promise<boolean> {
   try {
     const response = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+    await response.arrayBuffer();
     return response.ok;
   } catch {
     return false;

@@ -27,6 +27,9 @@ export const chromiumFlags = [
 /** WCAG 2.0, 2.1 and 2.2 at levels A and AA: what Vietnamese and international accessibility rules ask for. */
 export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
+/** Longest an axe analysis may take (a large page takes 1–4 s on a busy two-core machine). */
+const axeTimeoutMs = 60_000;
+
 /** Where failing journeys leave a screenshot (git-ignored). */
 export const resultsDir = 'test-results';
 
@@ -90,7 +93,13 @@ export interface AxeViolationSummary {
  * reported without rerunning anything.
  */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
-  const results = pagesWithoutScript.has(page) ? await analyzeTwin(page) : await new AxeBuilder({ page }).withTags(wcagTags).analyze();
+  const analysis = pagesWithoutScript.has(page) ? analyzeTwin(page) : new AxeBuilder({ page }).withTags(wcagTags).analyze();
+  // axe runs inside the page through evaluate(), which Playwright never times out: bound it ourselves.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${label} (${page.url()}): axe did not finish within ${axeTimeoutMs / 1000} s`)), axeTimeoutMs);
+  });
+  const results = await Promise.race([analysis, timeout]).finally(() => clearTimeout(timer));
   if (results.violations.length === 0) return;
   const summaries: AxeViolationSummary[] = results.violations.map((v) => ({
     id: v.id,
@@ -146,6 +155,8 @@ export function screenshotPath(testName: string): string {
   const base = testName
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 120);

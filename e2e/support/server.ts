@@ -59,7 +59,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       demo,
       loadSeconds,
       async close() {
+        // A client that left a response unread (or a browser still holding keep-alive sockets) would make
+        // close() wait for Fastify's 72 s keep-alive timeout, or forever: cut remaining connections after 2 s.
+        const cut = setTimeout(() => running.server.closeAllConnections(), 2_000);
+        cut.unref();
         await running.close();
+        clearTimeout(cut);
         await database.close();
         rmSync(dataDir, { recursive: true, force: true });
       },

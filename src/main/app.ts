@@ -9,6 +9,10 @@ import { createAgencyService } from '../modules/admin/index.js';
 import { createIdentityServices, csrfPlugin, identityRoutes, sessionPlugin } from '../modules/identity/index.js';
 import { createNotificationService, notificationDevRoutes } from '../modules/notifications/index.js';
 import { LookupService, lookupRoutes } from '../modules/lookup/index.js';
+import { createFormsService } from '../modules/forms/index.js';
+import { createSubmissionService, dossierRoutes } from '../modules/dossiers/index.js';
+import { createStorage } from '../platform/storage/index.js';
+import multipart from '@fastify/multipart';
 
 export interface WebAppOptions {
   config: Config;
@@ -42,6 +46,8 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     secure,
   });
   await app.register(csrfPlugin, { secure });
+  const uploadMaxBytes = config.uploadMaxMegabytes * 1_048_576;
+  await app.register(multipart, { limits: { fileSize: uploadMaxBytes, files: 20, fields: 500, fieldSize: 100_000 } });
 
   await app.register(swagger, {
     openapi: {
@@ -60,6 +66,18 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   const agencies = createAgencyService(database);
   await app.register(catalogueRoutes, { catalogue, agencies, searchRateLimit: config.searchRateLimit });
   await app.register(identityRoutes, { accounts: identity.accounts, profiles: identity.profiles, baseUrl: config.baseUrl, authRateLimit: config.authRateLimit });
+  const storage = await createStorage(config);
+  const forms = createFormsService(database, { profiles: identity.profiles });
+  const submission = createSubmissionService(database, { forms, notifications, draftLifetimeDays: config.draftLifetimeDays });
+  await app.register(dossierRoutes, {
+    submission,
+    forms,
+    profiles: identity.profiles,
+    storage,
+    baseUrl: config.baseUrl,
+    uploadMaxBytes,
+    submitRateLimit: config.authRateLimit * 3,
+  });
   await app.register(lookupRoutes, { lookup: new LookupService(database.db), rateLimit: config.lookupRateLimit });
   if (config.nodeEnv !== 'production') await app.register(notificationDevRoutes, { notifications, nodeEnv: config.nodeEnv });
   return app;

@@ -7,3 +7,4 @@ import '../modules/notifications/index.js';
 import '../modules/lookup/index.js';
 import '../modules/dossiers/submission.errors.js';
 import '../modules/dossiers/dossiers.errors.js';
+import '../modules/forms/index.js';

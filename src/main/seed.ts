@@ -3,6 +3,10 @@ import type { Config } from '../platform/config/config.js';
 import type { Database } from '../platform/db/database.js';
 import { importCatalogue, type ImportOutcome } from '../modules/catalogue/index.js';
 import { seedDemoCatalogue } from '../modules/catalogue/catalogue.demo.js';
+import { seedForms } from '../modules/forms/index.js';
+import { createIdentityServices } from '../modules/identity/index.js';
+import { createNotificationService } from '../modules/notifications/index.js';
+import { createUsersService } from '../modules/admin/index.js';
 import { importUnits, seedDemoAgencies, seedDemoUsers, sectorDepartments, type DemoAccount } from '../modules/admin/index.js';
 
 export interface DemoData {
@@ -41,6 +45,37 @@ export async function loadDemoData(database: Database, config: Config, options: 
     sectorDepartments,
   );
   log(`demo province: ${agencies.length} agencies, ${links.links} procedure–agency links, ${links.guides} guides`);
+  const forms = await seedForms(database.db);
+  log(`e-forms: ${forms.created} new, ${forms.updated} updated, ${forms.unchanged} unchanged`);
   const accounts = await seedDemoUsers(database, agencies);
+  await seedDemoCitizenProfile(database, config, accounts);
   return { units: { provinces: units.provinces, communes: units.communes }, catalogue, agencies: agencies.length, accounts };
+}
+
+/**
+ * The demo citizen's profile, as the national population database would supply it, so that e-forms show
+ * prefilling ("once only"). Fictitious person; the identity number follows the legal layout (province of birth
+ * registration 037 = Ninh Bình, 1 = female born in the 20th century, 96 = 1996).
+ */
+async function seedDemoCitizenProfile(database: Database, config: Config, accounts: DemoAccount[]): Promise<void> {
+  const citizen = accounts.find((a) => a.role === 'citizen');
+  if (!citizen) return;
+  const user = await createUsersService(database).getByUsername(citizen.username);
+  const identity = createIdentityServices(database, { notifications: createNotificationService(database), secret: config.sessionSecret });
+  const actor = { id: user.id, kind: 'citizen' as const, displayName: user.displayName, agencyId: null, roles: [] };
+  const existing = await identity.profiles.get(user.id);
+  if (existing?.personalId) return;
+  await identity.profiles.update(actor, {
+    personalId: '037196001234',
+    fullName: 'Nguyễn Thị Hương',
+    birthDay: '14',
+    birthMonth: '5',
+    birthYear: '1996',
+    sex: 'female',
+    provinceCode: '37',
+    communeCode: '14329',
+    addressLine: 'Số 12, đường Trần Hưng Đạo',
+    phone: '0912345678',
+    email: citizen.username,
+  });
 }

@@ -257,9 +257,29 @@ async function inspectPdf(bytes: Uint8Array, maxPages: number | undefined): Prom
   return pages;
 }
 
-/** The PDF text with every `stream … endstream` body blanked, so binary data and page content are not scanned. */
+/**
+ * The PDF text with every `stream … endstream` body blanked, so binary data and page content are not scanned.
+ * A single forward pass (no backtracking regular expression), so a crafted file full of `stream` keywords without
+ * `endstream` costs linear time; an unterminated stream hides the rest of the file, which the parsed-object check
+ * still covers.
+ */
 function withoutStreamBodies(text: string): string {
-  return text.replace(/\bstream(?:\r\n|\r|\n)[\s\S]*?\bendstream\b/g, ' ');
+  const keyword = /\bstream(?:\r\n|\r|\n)/g;
+  const parts: string[] = [];
+  let pos = 0;
+  for (;;) {
+    keyword.lastIndex = pos;
+    const start = keyword.exec(text);
+    if (!start) {
+      parts.push(text.slice(pos));
+      break;
+    }
+    parts.push(text.slice(pos, start.index), ' ');
+    const end = text.indexOf('endstream', keyword.lastIndex);
+    if (end < 0) break;
+    pos = end + 'endstream'.length;
+  }
+  return parts.join('');
 }
 
 /** Every PDF name token in `text`, with `#xx` escapes decoded (either case, as readers do). */

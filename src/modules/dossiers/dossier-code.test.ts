@@ -131,7 +131,7 @@ function spawnDrawer(databaseUrl: string) {
     await new Promise((resolve) => process.stdin.once('data', resolve));
     const codes = await Promise.all(Array.from({ length: 50 }, () =>
       database.db.transaction().execute(async (trx) => {
-        const code = await nextDossierCode(trx, 'H15.50.05.13', new Date('2026-10-08T03:00:00Z'));
+        const code = await nextDossierCode(trx, 'H15.50.05.99', new Date('2026-10-08T03:00:00Z'));
         await sql\`select pg_sleep(0.002)\`.execute(trx); // hold the row lock a little, as a real submission would
         return code;
       })));

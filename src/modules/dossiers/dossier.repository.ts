@@ -75,6 +75,16 @@ export class DossierRepository {
       .execute();
   }
 
+  async parentAgencyName(agencyId: number): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('agency as a')
+      .innerJoin('agency as p', 'p.id', 'a.parent_id')
+      .select('p.name')
+      .where('a.id', '=', agencyId)
+      .executeTakeFirst();
+    return row?.name ?? null;
+  }
+
   async agencyById(id: number) {
     return this.db.selectFrom('agency').select(['id', 'code', 'name', 'address', 'phone']).where('id', '=', id).executeTakeFirst();
   }

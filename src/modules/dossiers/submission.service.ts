@@ -6,6 +6,7 @@ import { DomainError, type FieldProblem } from '../../platform/errors/errors.js'
 import type { DossierRepository } from './dossier.repository.js';
 import type { ApplicantSnapshot, DossierStatus, ResultDelivery } from './dossiers.tables.js';
 import { SubmissionErrors } from './submission.errors.js';
+import type { ReceiptSlipData } from './receipt-slip.js';
 
 /** The e-form of a procedure, as submission needs it (built from the forms module by the composition root). */
 export interface FormBundle {
@@ -310,6 +311,50 @@ export class SubmissionService {
       messages: messages.map((m) => ({ authorKind: m.author_kind, body: m.body, at: m.created_at })),
       supplement: supplement ? { id: supplement.id, requestedAt: supplement.requested_at, items: supplement.items, note: supplement.note } : null,
       canWithdraw: WITHDRAWABLE.includes(row.status),
+    };
+  }
+
+  /** What the receipt and appointment slip (form 01) prints, from the dossier as submitted. */
+  async slipData(actor: SessionUser, code: string): Promise<Omit<ReceiptSlipData, 'baseUrl' | 'documents'> & { documents: { name: string; originals: number; copies: number; pages: number }[] }> {
+    const d = await this.dossier(actor, code);
+    const row = await this.repository.dossierByCode(d.code);
+    const agency = await this.repository.agencyById(row!.receiving_agency_id);
+    const parent = agency ? await this.repository.parentAgencyName(row!.receiving_agency_id) : null;
+    const content = (await this.repository.versionContent(d.procedure.versionId)).content as {
+      requirements?: { name: string; originals: number; copies: number }[];
+      channels?: { channel: string; durations: { value: number; unit: string }[] }[];
+    };
+    // Documents grouped by the requirement they answer, with the counts the catalogue asks for.
+    const byRequirement = new Map<string, { pages: number; files: number }>();
+    for (const doc of d.documents) {
+      const key = doc.requirementName || doc.fileName;
+      const entry = byRequirement.get(key) ?? { pages: 0, files: 0 };
+      byRequirement.set(key, { pages: entry.pages + (doc.pages ?? 1), files: entry.files + 1 });
+    }
+    const documents = [...byRequirement.entries()].map(([name, info]) => {
+      const requirement = content.requirements?.find((r) => r.name.startsWith(name) || name.startsWith(r.name));
+      return { name, originals: requirement?.originals ?? 1, copies: requirement?.copies ?? 0, pages: info.pages };
+    });
+    const online = content.channels?.find((c) => c.channel === 'online')?.durations[0];
+    const statutoryDuration =
+      online && (online.unit === 'working_day' || online.unit === 'working_hour' || online.unit === 'day')
+        ? { amount: online.value, unit: online.unit === 'working_day' ? ('working_days' as const) : online.unit === 'working_hour' ? ('working_hours' as const) : ('days' as const) }
+        : null;
+    const place = (agency?.address ?? '').split(',').pop()?.replace(/^\s*(tỉnh|thành phố)\s+/i, '').trim() || 'Việt Nam';
+    return {
+      code: d.code,
+      lookupSecret: d.lookupSecret,
+      agency: { name: d.receivingAgency.name, parentName: parent, place },
+      applicant: { fullName: d.applicant.fullName, address: d.applicant.address, phone: d.applicant.phone, email: d.applicant.email },
+      procedure: { code: d.procedure.code, name: d.procedure.name },
+      documents,
+      channel: d.channel as ReceiptSlipData['channel'],
+      submittedAt: d.submittedAt,
+      receivedAt: d.receivedAt,
+      statutoryDuration,
+      dueAt: d.dueAt,
+      receivingOfficer: null,
+      resultDelivery: d.resultDelivery,
     };
   }
 

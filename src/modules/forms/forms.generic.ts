@@ -28,7 +28,10 @@ export interface GenericProcedure {
 const MAX_LABEL = 140;
 // Rows that only apply in some cases, or are shown at the desk, are not required uploads.
 const CONDITIONAL = /^(?:\(?[ivx]+\)\s*)?(?:trường hợp|đối với|nếu|khi|riêng|ngoài ra)/iu;
+const CONDITIONAL_ANYWHERE = /trong trường hợp|\(nếu\s/iu;
 const MANDATORY_GROUP = /^giấy tờ phải nộp/iu;
+// The paper declaration's electronic counterpart is this form itself, not an upload.
+const ANSWERED_BY_THIS_FORM = /điện tử tương tác|biểu mẫu điện tử/iu;
 
 function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -61,7 +64,8 @@ function countText(r: CatalogueRequirement): { vi: string; en: string } {
 }
 
 export function isRequiredUpload(r: CatalogueRequirement): boolean {
-  if (CONDITIONAL.test(collapse(r.name)) || /\(nếu có\)/iu.test(r.name)) return false;
+  const name = collapse(r.name);
+  if (CONDITIONAL.test(name) || CONDITIONAL_ANYWHERE.test(name)) return false;
   return r.group === null || MANDATORY_GROUP.test(collapse(r.group));
 }
 
@@ -77,8 +81,9 @@ export function genericDefinition(procedure: GenericProcedure): FormDefinition {
       notes.push(name);
       continue;
     }
+    if (ANSWERED_BY_THIS_FORM.test(name)) continue;
     // The same document is often listed once per case (1.1, 1.2 …): one upload is enough.
-    const key = name.toLowerCase().slice(0, 160);
+    const key = name.toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);
     const { label, truncated } = requirementLabel(name);

@@ -57,12 +57,16 @@ export function isAddress(value: unknown): value is AddressValue {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'province' in value && 'commune' in value;
 }
 
+function isFile(v: unknown): v is FileValue {
+  return typeof v === 'object' && v !== null && 'ref' in v && 'mimeType' in v && 'size' in v;
+}
+
 export function isFileList(value: unknown): value is FileValue[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && 'ref' in v);
+  return Array.isArray(value) && value.every(isFile);
 }
 
 export function isGroupItems(value: unknown): value is GroupItem[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !('ref' in v));
+  return Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !isFile(v));
 }
 
 /** Nothing entered: undefined, blank text, an empty list, an address with no part chosen. Unticked boxes are false, not empty. */

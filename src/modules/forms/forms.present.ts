@@ -14,7 +14,7 @@ import {
   type FormValues,
   type LeafValue,
 } from './forms.model.js';
-import type { FileField, FormDefinition, LeafField } from './forms.schema.js';
+import type { FileField, FormDefinition, LeafField, LocalText } from './forms.schema.js';
 
 /** Turning values and problems into text for people: answer summaries and error messages. */
 
@@ -32,22 +32,28 @@ export function lowerFirst(text: string): string {
   return text;
 }
 
-/** The label an error message names: the field's, with the item it belongs to for a field inside a group. */
+function upperFirst(text: string): string {
+  const [first] = [...text];
+  return first ? first.toUpperCase() + text.slice(first.length) : text;
+}
+
+/** How a field is named inside a sentence: its errorLabel, else its label (with the item, inside a group). */
 export function problemLabel(definition: FormDefinition, path: string, locale: Locale): string {
   const resolved = resolvePath(definition, path);
   if (!resolved) return path;
   const { field, child, index } = resolved;
   if (field.type === 'paragraph') return path;
+  const name = (f: { label: LocalText; errorLabel?: LocalText | undefined }) => (f.errorLabel ? localText(f.errorLabel, locale) : lowerFirst(localText(f.label, locale)));
   if (child && field.type === 'group' && index !== undefined) {
-    return `${localText(child.label, locale)} (${localText(field.itemLabel, locale).replace('{n}', String(index + 1))})`;
+    return `${name(child)} (${localText(field.itemLabel, locale).replace('{n}', String(index + 1))})`;
   }
-  return localText(field.label, locale);
+  return name(field);
 }
 
-/** The message for one problem, in the page's language, with {label} / {Label} filled in. */
+/** The message for one problem, in the page's language, with {label} (mid-sentence) and {Label} (leading) filled in. */
 export function problemMessage(definition: FormDefinition, problem: FieldProblem, t: Translate, locale: Locale): string {
   const label = problemLabel(definition, problem.field, locale);
-  return t(problem.messageKey, { ...problem.params, label: lowerFirst(label), Label: label });
+  return t(problem.messageKey, { ...problem.params, label, Label: upperFirst(label) });
 }
 
 /** Problems as the layout's ErrorSummary takes them (`field` is the input id the link jumps to). */

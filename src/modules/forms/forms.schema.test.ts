@@ -122,6 +122,14 @@ describe('definitions the schema refuses', () => {
     assert.match(problems, /unknown prefill source/);
   });
 
+  test('does refuse conditions that go round in a circle', () => {
+    const d = clone(birth);
+    const applicant = d.sections[0]!.fields;
+    const relationship = applicant.find((f) => f.id === 'relationship')!;
+    Object.assign(relationship, { showIf: { field: 'relationshipDetail', isTrue: true } });
+    assert.match(definitionProblems(d).join('\n'), /cycle: .*relationship → relationshipDetail|cycle: .*relationshipDetail → relationship/);
+  });
+
   test('does throw FORM_DEFINITION_INVALID with one field problem per issue', () => {
     const d = clone(birth);
     (d as { version: number }).version = 0;

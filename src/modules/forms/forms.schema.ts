@@ -82,6 +82,8 @@ const base = {
   id: fieldIdSchema,
   label: localTextSchema,
   hint: localTextSchema.optional(),
+  /** How error messages name the field when the label is a question ("Trẻ được sinh ở đâu?" → "nơi sinh của trẻ"). */
+  errorLabel: localTextSchema.optional(),
   required: z.boolean().optional(),
   showIf: conditionSchema.optional(),
   /** Source of a value filled in before the applicant starts (see prefillPathSchema). */
@@ -272,6 +274,7 @@ export const groupFieldSchema = z.strictObject({
   type: z.literal('group'),
   label: localTextSchema,
   hint: localTextSchema.optional(),
+  errorLabel: localTextSchema.optional(),
   /** Heading of one item; "{n}" is replaced by its position (e.g. "Thành viên {n}"). */
   itemLabel: localTextSchema,
   minItems: z.number().int().min(0).max(50),
@@ -501,6 +504,34 @@ function semanticProblems(definition: {
       checkInput(field, path, null);
     });
   });
+
+  // Conditions must not go round in a circle (A shown if B, B shown if A): the engine would count both as hidden.
+  const dependsOn = new Map<string, string[]>();
+  for (const section of definition.sections) {
+    for (const field of section.fields) {
+      const refs = field.showIf ? conditionFields(field.showIf).map((r) => r.field) : [];
+      if (section.showIf) refs.push(...conditionFields(section.showIf).map((r) => r.field));
+      dependsOn.set(field.id, refs);
+      if (field.type === 'group') {
+        for (const child of field.fields) {
+          const own = child.showIf ? conditionFields(child.showIf).map((r) => r.field) : [];
+          dependsOn.set(child.id, [...own, field.id]);
+        }
+      }
+    }
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, trail: string[]): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') {
+      problems.push({ path: ['sections'], message: `conditions form a cycle: ${[...trail.slice(trail.indexOf(id)), id].join(' → ')}` });
+      return;
+    }
+    state.set(id, 'visiting');
+    for (const next of dependsOn.get(id) ?? []) visit(next, [...trail, id]);
+    state.set(id, 'done');
+  };
+  for (const id of dependsOn.keys()) visit(id, []);
 
   for (const [key, id] of Object.entries(definition.applicant)) {
     if (id === undefined) continue;

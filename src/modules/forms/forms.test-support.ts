@@ -67,5 +67,7 @@ export function viewContext(locale: Locale = 'vi'): ViewContext {
     path: '/ho-so/nhap/abc',
     portal: { agencyCode: 'H37', agencyName: 'Ủy ban nhân dân tỉnh Ninh Bình' },
     requestId: 'test',
+    user: null,
+    csrfToken: 'csrf-from-context',
   };
 }

@@ -11,10 +11,10 @@ import {
   unitName,
   visibleSections,
   isFieldShown,
+  type FieldValue,
   type FileValue,
   type FormLookups,
   type FormValues,
-  type GroupItem,
   type LeafValue,
   type Scope,
 } from './forms.model.js';
@@ -29,9 +29,10 @@ import { todayInVietnam } from './forms.validate.js';
  * itself (communes of a chosen province, adding a household member) is a submit button with `_action`.
  * Each input's id equals its submission name and the `field` of its errors, so the error summary links to it.
  *
- * Classes used beyond the platform stylesheet are listed in the module's README section of the report:
- * form-caption, choices, choices-inline, choice, conditional, prefill-note, repeat-item, file-list,
- * inset-text, warning-text, input-short, input-medium, input-suffix, summary-row-action, summary-action.
+ * Classes beyond the platform's existing ones (their rules belong in platform/views/assets/motcua.css): eform,
+ * form-caption, back-link, legend-heading, choices, choices-inline, choice, conditional (hidden by CSS while its
+ * option is unchecked), prefill-note, repeat-item, address-refresh, file-list, inset-text, warning-text,
+ * warning-icon, input-short, input-medium, input-suffix, check-answers, summary-row-action, summary-action.
  */
 
 export interface FormSectionProps {
@@ -45,7 +46,8 @@ export interface FormSectionProps {
   lookups: FormLookups;
   /** Where the page posts to. */
   action: string;
-  csrfToken: string;
+  /** Token of the hidden `_csrf` field; defaults to the one of the view context. */
+  csrfToken?: string;
   /** Text of the main button (default "Tiếp tục"). */
   submitLabel?: string;
   /** Link back to the previous page, when there is one. */
@@ -563,8 +565,6 @@ interface ListProps {
   scope: Scope;
 }
 
-type FieldValue = LeafValue | GroupItem[];
-
 function FieldList({ rc, fields, pathOf, valueOf, scope }: ListProps) {
   const places = new Map(fields.map((f) => [f.id, placement(f, fields, scope)]));
   const render = (field: Field | LeafField): ComponentChildren => {
@@ -578,7 +578,7 @@ function FieldList({ rc, fields, pathOf, valueOf, scope }: ListProps) {
       const p = places.get(other.id)!;
       if (p.kind === 'reveal' && p.control === field.id) {
         const list = reveals.get(p.option) ?? [];
-        list.push(renderPlaced(other));
+        list.push(render(other));
         reveals.set(p.option, list);
       }
     }
@@ -594,7 +594,6 @@ function FieldList({ rc, fields, pathOf, valueOf, scope }: ListProps) {
       leaf
     );
   };
-  const renderPlaced = (field: Field | LeafField): ComponentChildren => render(field);
   return <>{fields.filter((f) => places.get(f.id)!.kind !== 'reveal').map(render)}</>;
 }
 
@@ -680,7 +679,7 @@ export function FormSection(props: FormSectionProps) {
       <h1>{localText(section.title, ctx.locale)}</h1>
       {section.intro ? <p class="lead pre-text">{localText(section.intro, ctx.locale)}</p> : null}
       <form method="post" action={props.action} enctype={multipart ? 'multipart/form-data' : undefined} novalidate>
-        <input type="hidden" name="_csrf" value={props.csrfToken} />
+        <input type="hidden" name="_csrf" value={props.csrfToken ?? ctx.csrfToken} />
         {/* Enter in a text box presses the first submit button of the form: make that one "Continue". */}
         <button type="submit" name="_action" value="continue" class="visually-hidden" tabIndex={-1} aria-hidden="true">
           {props.submitLabel ?? t('forms.continue')}

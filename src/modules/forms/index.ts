@@ -88,7 +88,15 @@ export { CheckYourAnswers, FormSection } from './forms.views.js';
 export type { CheckYourAnswersProps, FormSectionProps } from './forms.views.js';
 
 // Definitions, generic forms, storage
-export { officialDefinitions } from './definitions/index.js';
+export {
+  officialDefinitions,
+  birthRegistration,
+  constructionPermit,
+  householdBusiness,
+  identityCardReplacement,
+  marriageRegistration,
+  residenceConfirmation,
+} from './definitions/index.js';
 export { genericDefinition, isRequiredUpload } from './forms.generic.js';
 export type { CatalogueRequirement, GenericProcedure } from './forms.generic.js';
 export { seedForms } from './forms.seed.js';

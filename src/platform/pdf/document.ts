@@ -1,5 +1,5 @@
 import { PageSizes, PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { cachingFontkit, fontBytes, type FontFamily, type FontStyle } from './fonts.js';
+import { fontBytes, fontkit, type FontFamily, type FontStyle } from './fonts.js';
 import { drawQrCode, type QrErrorCorrection } from './qr.js';
 
 /**
@@ -69,6 +69,11 @@ export interface PdfDocumentOptions {
   /** BCP 47 language of the text (default `vi-VN`), for screen readers and text extraction. */
   language?: string;
   family?: FontFamily;
+  /**
+   * Faces to embed (default regular, bold and italic). Each costs a few milliseconds and kilobytes; a style that
+   * is not embedded falls back to the nearest one (bold italic → bold, italic → regular).
+   */
+  styles?: readonly FontStyle[];
   /** Body font size (default 13; Decree 30 asks 13–14 for the body of administrative documents). */
   fontSize?: number;
   margins?: Partial<Margins>;
@@ -158,12 +163,12 @@ export class PdfBuilder {
   /** The cursor: top of the next flowing content, in points from the bottom of the page. */
   y = 0;
   private current!: PDFPage;
-  private readonly fonts: Record<FontStyle, PDFFont>;
+  private readonly fonts: Partial<Record<FontStyle, PDFFont>>;
   private readonly widthCache = new Map<PDFFont, Map<string, number>>();
 
   private constructor(
     doc: PDFDocument,
-    fonts: Record<FontStyle, PDFFont>,
+    fonts: Partial<Record<FontStyle, PDFFont>>,
     private readonly options: PdfDocumentOptions,
   ) {
     this.doc = doc;
@@ -175,11 +180,11 @@ export class PdfBuilder {
 
   static async create(options: PdfDocumentOptions): Promise<PdfBuilder> {
     const doc = await PDFDocument.create({ updateMetadata: false });
-    doc.registerFontkit(cachingFontkit);
+    doc.registerFontkit(fontkit);
     const family = options.family ?? 'serif';
-    const styles: FontStyle[] = ['regular', 'bold', 'italic', 'boldItalic'];
+    const styles = [...new Set<FontStyle>(['regular', ...(options.styles ?? ['bold', 'italic'])])];
     const embedded = await Promise.all(styles.map((s) => doc.embedFont(fontBytes(family, s), { subset: true })));
-    const fonts = Object.fromEntries(styles.map((s, i) => [s, embedded[i]!])) as Record<FontStyle, PDFFont>;
+    const fonts: Partial<Record<FontStyle, PDFFont>> = Object.fromEntries(styles.map((s, i) => [s, embedded[i]!]));
     const created = options.createdAt ?? new Date();
     doc.setTitle(normalize(options.title), { showInWindowTitleBar: true });
     if (options.subject) doc.setSubject(normalize(options.subject));
@@ -212,10 +217,11 @@ export class PdfBuilder {
   }
 
   font(style: { bold?: boolean | undefined; italic?: boolean | undefined } = {}): PDFFont {
-    if (style.bold && style.italic) return this.fonts.boldItalic;
-    if (style.bold) return this.fonts.bold;
-    if (style.italic) return this.fonts.italic;
-    return this.fonts.regular;
+    const regular = this.fonts.regular!;
+    if (style.bold && style.italic) return this.fonts.boldItalic ?? this.fonts.bold ?? regular;
+    if (style.bold) return this.fonts.bold ?? regular;
+    if (style.italic) return this.fonts.italic ?? regular;
+    return regular;
   }
 
   /** Width of `text` in points. */
@@ -424,9 +430,9 @@ export class PdfBuilder {
     pages.forEach((page, i) => {
       if (mode === 'decree30' && i === 0) return;
       const text = normalize(label(i + 1, pages.length));
-      const width = this.widthOf(text, this.fonts.regular, size);
+      const width = this.widthOf(text, this.font(), size);
       const y = mode === 'decree30' ? page.getHeight() - this.margins.top / 2 - size / 2 : this.margins.bottom / 2 - size / 2;
-      page.drawText(text, { x: (page.getWidth() - width) / 2, y, size, font: this.fonts.regular, color: black });
+      page.drawText(text, { x: (page.getWidth() - width) / 2, y, size, font: this.font(), color: black });
     });
   }
 

@@ -29,35 +29,40 @@ const files: Record<FontFamily, Record<FontStyle, string>> = {
 const require = createRequire(import.meta.url);
 const bytesCache = new Map<string, Uint8Array>();
 
-/** The TTF bytes of one face, read once per process. */
+/**
+ * The TTF bytes of one face, prepared once per process (see `withoutShaping`). Each document parses them again:
+ * fontkit keeps per-font glyph objects whose code points feed the PDF's ToUnicode map, and a parsed font shared
+ * between documents gives later documents glyphs without code points (letters then vanish from copied text).
+ */
 export function fontBytes(family: FontFamily, style: FontStyle): Uint8Array {
   const file = files[family][style];
   let bytes = bytesCache.get(file);
   if (!bytes) {
-    bytes = readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${file}`));
+    bytes = withoutShaping(new Uint8Array(readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${file}`))));
     bytesCache.set(file, bytes);
   }
   return bytes;
 }
 
-type Fontkit = typeof fontkit;
-type ParsedFont = ReturnType<Fontkit['create']>;
-const parsedCache = new WeakMap<Uint8Array, ParsedFont>();
-
 /**
- * fontkit for pdf-lib, parsing each font file once per process instead of once per document (parsing a 700 KB
- * TrueType file costs more than laying out a whole slip). A parsed font is read-only for pdf-lib: every document
- * makes its own subset from it.
+ * Hides the shaping and kerning tables (GSUB, GPOS, GDEF, kern) by renaming them in the table directory, so fontkit
+ * lays text out glyph by glyph from the character map and advance widths. Vietnamese needs no shaping once text is
+ * NFC (every letter has a precomposed glyph, and the builder normalises all text); there are then no ligatures
+ * (copied text is exactly the source text) and no pair kerning (invisible at form sizes). Decoding those tables
+ * for every document dominated the cost of rendering one; the subset embedded in the PDF never contains them.
  */
-export const cachingFontkit: Fontkit = {
-  ...fontkit,
-  create(buffer: Uint8Array, postscriptName?: string) {
-    if (postscriptName) return fontkit.create(buffer, postscriptName);
-    let font = parsedCache.get(buffer);
-    if (!font) {
-      font = fontkit.create(buffer);
-      parsedCache.set(buffer, font);
-    }
-    return font;
-  },
-};
+const hidden = new Set(['GSUB', 'GPOS', 'GDEF', 'kern']);
+
+export function withoutShaping(ttf: Uint8Array): Uint8Array {
+  const out = ttf.slice();
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const tables = view.getUint16(4);
+  for (let i = 0; i < tables; i++) {
+    const at = 12 + 16 * i;
+    const tag = String.fromCharCode(out[at]!, out[at + 1]!, out[at + 2]!, out[at + 3]!);
+    if (hidden.has(tag)) out[at] = 0x78; // 'x…': an unknown table, ignored by every reader
+  }
+  return out;
+}
+
+export { fontkit };

@@ -105,7 +105,8 @@ export const birthRegistration: FormDefinition = {
         {
           id: 'relationshipDetail',
           type: 'text',
-          label: txt('Ghi rõ quan hệ', 'Say how you are related'),
+          label: txt('Quan hệ cụ thể', 'Your relationship to the child'),
+          hint: txt('Ví dụ: chị ruột, dì, chú', 'For example: sister, aunt, uncle'),
           required: true,
           showIf: { field: 'relationship', equals: 'relative' },
           validation: { maxLength: 60 },
@@ -142,6 +143,7 @@ export const birthRegistration: FormDefinition = {
           id: 'birthPlaceKind',
           type: 'radio',
           label: txt('Trẻ được sinh ở đâu?', 'Where was the child born?'),
+          errorLabel: txt('nơi trẻ được sinh', 'where the child was born'),
           required: true,
           options: [
             { value: 'facility', label: txt('Tại cơ sở y tế', 'At a health facility'), hint: txt('Bệnh viện, trạm y tế, nhà hộ sinh', 'Hospital, health station, maternity home') },
@@ -264,6 +266,7 @@ export const birthRegistration: FormDefinition = {
           id: 'fatherKnown',
           type: 'radio',
           label: txt('Đã xác định được người cha của trẻ chưa?', "Is the child's father established?"),
+          errorLabel: txt('người cha đã được xác định hay chưa', 'whether the father is established'),
           hint: txt(
             'Nếu chưa xác định được người cha, phần khai về người cha trong Giấy khai sinh để trống.',
             "If the father is not established, the father's part of the birth certificate stays empty.",

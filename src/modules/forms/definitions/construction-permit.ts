@@ -171,6 +171,7 @@ export const constructionPermit: FormDefinition = {
           id: 'designedBy',
           type: 'radio',
           label: txt('Ai lập thiết kế?', 'Who made the design?'),
+          errorLabel: txt('ai lập thiết kế', 'who made the design'),
           required: true,
           options: [
             {

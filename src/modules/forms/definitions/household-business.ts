@@ -105,6 +105,7 @@ export const householdBusiness: FormDefinition = {
           id: 'foundedBy',
           type: 'radio',
           label: txt('Ai thành lập hộ kinh doanh?', 'Who is setting up the business?'),
+          errorLabel: txt('ai thành lập hộ kinh doanh', 'who is setting up the business'),
           required: true,
           options: [
             { value: 'individual', label: txt('Cá nhân tôi', 'Just me') },

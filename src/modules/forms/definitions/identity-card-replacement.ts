@@ -50,6 +50,7 @@ export const identityCardReplacement: FormDefinition = {
           id: 'applyingFor',
           type: 'radio',
           label: txt('Bạn đề nghị cấp lại thẻ cho ai?', 'Whose card is it?'),
+          errorLabel: txt('người được cấp lại thẻ', 'whose card it is'),
           required: true,
           options: [
             { value: 'self', label: txt('Cho tôi', 'Mine') },
@@ -154,7 +155,7 @@ export const identityCardReplacement: FormDefinition = {
         {
           id: 'lostDate',
           type: 'date',
-          label: txt('Ngày phát hiện mất thẻ', 'When did you notice the loss?'),
+          label: txt('Ngày phát hiện mất thẻ', 'Date you noticed the loss'),
           required: true,
           showIf: { field: 'reason', equals: 'lost' },
           validation: { notInFuture: true },
@@ -171,6 +172,7 @@ export const identityCardReplacement: FormDefinition = {
           id: 'delivery',
           type: 'radio',
           label: txt('Bạn muốn nhận thẻ ở đâu?', 'Where do you want to receive the card?'),
+          errorLabel: txt('nơi nhận thẻ', 'where to receive the card'),
           required: true,
           options: [
             { value: 'office', label: txt('Tại cơ quan Công an nơi làm thủ tục', 'At the police office handling the request') },

@@ -71,7 +71,8 @@ function partyFields(party: Party): InputField[] {
     {
       id: `${party}MarriageOrdinal`,
       type: 'number',
-      label: txt('Kết hôn lần thứ mấy', 'Which marriage is this for this person?'),
+      label: txt('Kết hôn lần thứ mấy', 'Number of this marriage'),
+      errorLabel: txt('lần kết hôn', 'the number of this marriage'),
       hint: txt('Ghi 1 nếu kết hôn lần đầu', 'Enter 1 for a first marriage'),
       required: true,
       validation: { min: 1, max: 10 },
@@ -138,6 +139,7 @@ export const marriageRegistration: FormDefinition = {
           id: 'applicantRole',
           type: 'radio',
           label: txt('Bạn là bên nào?', 'Which person are you?'),
+          errorLabel: txt('bạn là bên nam hay bên nữ', 'whether you are the woman or the man'),
           required: true,
           options: [
             { value: 'wife', label: txt('Bên nữ', 'The woman') },

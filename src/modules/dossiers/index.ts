@@ -1,0 +1,39 @@
+import type { Database } from '../../platform/db/database.js';
+import type { FormsService } from '../forms/index.js';
+import type { NotificationService } from '../notifications/index.js';
+import { DossierRepository } from './dossier.repository.js';
+import { lookupSecret, nextDossierCode } from './dossier-code.js';
+import { SubmissionService } from './submission.service.js';
+
+export { SubmissionService } from './submission.service.js';
+export type { DraftView, FormBundle, SubmitOutcome } from './submission.service.js';
+export { DossierRepository } from './dossier.repository.js';
+export { dossierRoutes } from './dossiers.routes.js';
+export { SubmissionErrors } from './submission.errors.js';
+export { UploadErrors, DossierCodeErrors } from './dossiers.errors.js';
+export { nextDossierCode, parseDossierCode, lookupSecret } from './dossier-code.js';
+export { inspectUpload } from './attachments.js';
+export { renderReceiptSlip, receiptSlipLookupUrl, type ReceiptSlipData } from './receipt-slip.js';
+export type { DossierStatus, DossierChannel, ResultDelivery } from './dossiers.tables.js';
+
+/**
+ * The submission service with its real ports: the forms module's bundles, the dossier-code counter (in the
+ * submission's transaction: a rolled-back submission gives its number back) and the notification outbox.
+ */
+export function createSubmissionService(
+  database: Database,
+  deps: { forms: FormsService; notifications: NotificationService; draftLifetimeDays: number; clock?: () => Date },
+): SubmissionService {
+  return new SubmissionService(new DossierRepository(database.db), {
+    forms: { bundleFor: (code, versionId) => deps.forms.bundleFor(code, versionId) },
+    codes: { next: (trx, agencyCode, at) => nextDossierCode(trx, agencyCode, at), secret: () => lookupSecret() },
+    async notify(trx, event) {
+      // Both channels the applicant gave; the delivery worker (notifications issue) sends them.
+      const params = event.params;
+      if (event.applicant.email) await deps.notifications.enqueue(trx, { channel: 'email', recipient: event.applicant.email, template: event.template, params, locale: 'vi', dossierId: event.dossierId });
+      if (event.applicant.phone) await deps.notifications.enqueue(trx, { channel: 'sms', recipient: event.applicant.phone, template: event.template, params, locale: 'vi', dossierId: event.dossierId });
+    },
+    draftLifetimeDays: deps.draftLifetimeDays,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+}
