@@ -65,12 +65,21 @@ export class CatalogueRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
   /**
-   * Ranked search. Ranking: exact national code, then exact name, name prefix, every query word present,
-   * substring, then trigram word similarity (typo tolerance); popularity breaks ties.
-   * Served by procedure_name_trgm (ilike and the <% operator both use the GIN trigram index).
+   * Ranked search in two passes. First, full text: every word of the query (typos corrected against the
+   * vocabulary) must appear in the name; served by procedure_search_vector (GIN), a few milliseconds over the
+   * whole catalogue. Only when that finds nothing, trigram word similarity over the names (procedure_name_trgm),
+   * which tolerates anything but costs a scan. Ranking: exact national code, exact name, name prefix, the words
+   * as one phrase, then full-text cover density; popularity breaks ties.
    */
-  async search(f: SearchFilters): Promise<{ total: number; rows: ProcedureListRow[] }> {
+  async search(f: SearchFilters & { tsQuery: string | null }): Promise<{ total: number; rows: ProcedureListRow[] }> {
     const words = f.folded.split(/\s+/).filter((w) => w.length > 0);
+    if (words.length === 0) return this.runSearch(f, null);
+    const fullText = await this.runSearch(f, 'fulltext');
+    if (fullText.total > 0 || f.tsQuery === null) return fullText;
+    return this.runSearch(f, 'trigram');
+  }
+
+  private async runSearch(f: SearchFilters & { tsQuery: string | null }, mode: 'fulltext' | 'trigram' | null): Promise<{ total: number; rows: ProcedureListRow[] }> {
     let q = this.db
       .selectFrom('procedure as p')
       .innerJoin('sector as s', 's.id', 'p.sector_id')
@@ -87,30 +96,32 @@ export class CatalogueRepository {
         exists(selectFrom('procedure_agency as pa').select('pa.procedure_id').whereRef('pa.procedure_id', '=', 'p.id').where('pa.agency_id', '=', agencyId)),
       );
     }
-    if (words.length > 0) {
+    if (mode !== null) {
       const like = `%${escapeLike(f.folded)}%`;
-      const allWords = sql`p.name_folded like all (${sql.val(words.map((w) => `%${escapeLike(w)}%`))}::text[])`;
-      q = q
-        .where(sql<boolean>`(p.code = ${f.exact} or p.name_folded like ${like} or ${allWords} or ${f.folded} <% p.name_folded)`)
-        .orderBy(
-          sql`(case when p.code = ${f.exact} then 100 else 0 end)
-            + (case when p.name_folded = ${f.folded} or p.name_folded = ${`thu tuc ${f.folded}`} then 50 else 0 end)
-            + (case when p.name_folded like ${`${escapeLike(f.folded)}%`} or p.name_folded like ${`thu tuc ${escapeLike(f.folded)}%`} then 20 else 0 end)
-            + (case when p.name_folded like ${like} then 10 else 0 end)
-            + (case when ${allWords} then 5 else 0 end)
-            + 5 * word_similarity(${f.folded}, p.name_folded)
-            - length(p.name) / 400.0`,
-          'desc',
-        );
+      const tsq = sql`to_tsquery('simple', ${f.tsQuery ?? ''})`;
+      q =
+        mode === 'fulltext'
+          ? q.where(sql<boolean>`(p.code = ${f.exact} or (${f.tsQuery !== null} and p.search_vector @@ ${tsq}))`)
+          : q.where(sql<boolean>`${f.folded} <% p.name_folded`);
+      q = q.orderBy(
+        sql`(case when p.code = ${f.exact} then 100 else 0 end)
+          + (case when p.name_folded = ${f.folded} or p.name_folded = ${`thu tuc ${f.folded}`} then 50 else 0 end)
+          + (case when p.name_folded like ${`${escapeLike(f.folded)}%`} or p.name_folded like ${`thu tuc ${escapeLike(f.folded)}%`} then 20 else 0 end)
+          + (case when p.name_folded like ${like} then 10 else 0 end)
+          + ${mode === 'fulltext' ? sql`10 * ts_rank_cd(p.search_vector, ${tsq}, 1)` : sql`5 * word_similarity(${f.folded}, p.name_folded)`}
+          - length(p.name) / 400.0`,
+        'desc',
+      );
     }
     const rows = await q.orderBy('p.popularity', 'desc').orderBy('p.name').limit(f.limit).offset(f.offset).execute();
-    const total = rows[0]?.total ?? (f.offset > 0 ? await this.countOnly(f) : 0);
+    const total = rows[0]?.total ?? (f.offset > 0 ? (await this.runSearch({ ...f, offset: 0, limit: 1 }, mode)).total : 0);
     return { total: Number(total), rows };
   }
 
-  private async countOnly(f: SearchFilters): Promise<number> {
-    const { total } = await this.search({ ...f, offset: 0, limit: 1 });
-    return total;
+  /** Every word of every procedure name (search_tokens folding), for typo correction. */
+  async vocabulary(): Promise<string[]> {
+    const rows = await sql<{ word: string }>`select distinct t.lexeme as word from procedure p, unnest(p.search_vector) as t`.execute(this.db);
+    return rows.rows.map((r) => r.word);
   }
 
   async findByCode(code: string) {

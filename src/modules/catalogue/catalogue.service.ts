@@ -4,6 +4,7 @@ import { CatalogueErrors } from './catalogue.errors.js';
 import { isoDate, presentSummary, type ProcedureContent, type ProcedureDetail, type ProcedureSummary } from './catalogue.presenter.js';
 import type { CatalogueRepository } from './catalogue.repository.js';
 import { lifeEvents, type LifeEvent } from './life-events.js';
+import { buildTsQuery, queryTokens, Vocabulary } from './search-query.js';
 
 export const levels = ['ministry', 'province', 'commune', 'other'] as const;
 export type Level = (typeof levels)[number];
@@ -39,7 +40,25 @@ export const MAX_QUERY_LENGTH = 200;
 
 /** The public catalogue: search, browse and read procedures. Read-only; the importer writes. */
 export class CatalogueService {
-  constructor(private readonly repository: CatalogueRepository) {}
+  private vocabularyCache: { words: Promise<Vocabulary>; loadedAt: number } | null = null;
+  private sectorsCache: { sectors: Promise<SectorView[]>; loadedAt: number } | null = null;
+
+  constructor(
+    private readonly repository: CatalogueRepository,
+    /** How long the typo-correction vocabulary is kept before it is read again (a re-import may add words). */
+    private readonly vocabularyTtlMs = 5 * 60_000,
+  ) {}
+
+  private vocabulary(): Promise<Vocabulary> {
+    const now = Date.now();
+    if (!this.vocabularyCache || now - this.vocabularyCache.loadedAt > this.vocabularyTtlMs) {
+      const words = this.repository.vocabulary().then((w) => new Vocabulary(w));
+      // A failed load must not stick: the next search tries again.
+      words.catch(() => (this.vocabularyCache = null));
+      this.vocabularyCache = { words, loadedAt: now };
+    }
+    return this.vocabularyCache.words;
+  }
 
   async search(input: SearchInput): Promise<SearchResult> {
     const query = (input.q ?? '').normalize('NFC').trim();
@@ -47,6 +66,7 @@ export class CatalogueService {
     const pageSize = Math.min(Math.max(input.pageSize ?? 20, 1), 100);
     const page = Math.max(input.page ?? 1, 1);
     const { total, rows } = await this.repository.search({
+      tsQuery: buildTsQuery(queryTokens(query), await this.vocabulary()),
       folded: fold(query),
       exact: query,
       sectorSlug: input.sector,
@@ -81,9 +101,17 @@ export class CatalogueService {
     };
   }
 
+  /** Sectors with counts change only on import: every search page shows them, so they are kept for a minute. */
   async sectors(): Promise<SectorView[]> {
-    const rows = await this.repository.sectors();
-    return rows.filter((r) => Number(r.count) > 0).map((r) => ({ name: r.name, slug: r.slug, count: Number(r.count) }));
+    const now = Date.now();
+    if (!this.sectorsCache || now - this.sectorsCache.loadedAt > 60_000) {
+      const sectors = this.repository
+        .sectors()
+        .then((rows) => rows.filter((r) => Number(r.count) > 0).map((r) => ({ name: r.name, slug: r.slug, count: Number(r.count) })));
+      sectors.catch(() => (this.sectorsCache = null));
+      this.sectorsCache = { sectors, loadedAt: now };
+    }
+    return this.sectorsCache.sectors;
   }
 
   async sector(slug: string): Promise<{ name: string; slug: string }> {

@@ -167,7 +167,7 @@ describe('bad input', () => {
     const start = await b.get('/thu-tuc/1.010041/nop-truc-tuyen');
     const draftId = String(start.headers.location).split('/')[2]!;
     const page = await b.get(`/ho-so-nhap/${draftId}/request`);
-    const fields = { ...formFields(page.body), contents: 'permanent', purpose: '' };
+    const fields: Record<string, string> = { ...formFields(page.body), contents: 'permanent', purpose: '' };
     const action = /<form[^>]*method="post"[^>]*action="([^"]+)"/.exec(page.body.slice(page.body.indexOf('<main')))![1]!.replace(/&amp;/g, '&');
     const res = await b.post(action, fields, { csrf: fields._csrf ?? null });
     assert.equal(res.statusCode, 400);

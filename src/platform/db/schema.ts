@@ -84,6 +84,7 @@ export interface ProcedureTable {
   current_version_id: number | null;
   popularity: Generated<number>;
   name_folded: ColumnType<string, never, never>;
+  search_vector: ColumnType<string, never, never>;
   updated_at: Generated<Date>;
 }
 
