@@ -9,8 +9,8 @@ import { createAgencyService } from '../modules/admin/index.js';
 import { createIdentityServices, csrfPlugin, identityRoutes, sessionPlugin } from '../modules/identity/index.js';
 import { createNotificationService, notificationDevRoutes } from '../modules/notifications/index.js';
 import { LookupService, lookupRoutes } from '../modules/lookup/index.js';
-import { createFormsService } from '../modules/forms/index.js';
-import { createSubmissionService, dossierRoutes } from '../modules/dossiers/index.js';
+import { createFormsService, type FormValues } from '../modules/forms/index.js';
+import { DossierRepository, createSubmissionService, dossierRoutes } from '../modules/dossiers/index.js';
 import { createStorage } from '../platform/storage/index.js';
 import multipart from '@fastify/multipart';
 
@@ -67,7 +67,11 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   await app.register(catalogueRoutes, { catalogue, agencies, searchRateLimit: config.searchRateLimit });
   await app.register(identityRoutes, { accounts: identity.accounts, profiles: identity.profiles, baseUrl: config.baseUrl, authRateLimit: config.authRateLimit });
   const storage = await createStorage(config);
-  const forms = createFormsService(database, { profiles: identity.profiles });
+  const dossierRepository = new DossierRepository(database.db);
+  const forms = createFormsService(database, {
+    profiles: identity.profiles,
+    previous: async (userId, code) => (await dossierRepository.latestValues(userId, code)) as FormValues | null,
+  });
   const submission = createSubmissionService(database, { forms, notifications, draftLifetimeDays: config.draftLifetimeDays });
   await app.register(dossierRoutes, {
     submission,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { importCatalogue } from '../modules/catalogue/index.js';
+import { DossierRepository, purgeExpiredDrafts } from '../modules/dossiers/index.js';
+import type { FileStorage } from '../platform/storage/index.js';
 import type { Database } from '../platform/db/database.js';
 import { HEARTBEAT_CRON, HEARTBEAT_JOB, recordHeartbeat, type WorkerIdentity } from '../platform/jobs/heartbeat.js';
 import type { JobQueue } from '../platform/jobs/queue.js';
@@ -14,7 +16,12 @@ export interface JobDeps {
   database: Database;
   logger: Logger;
   worker: WorkerIdentity;
+  storage: FileStorage;
 }
+
+export const PURGE_DRAFTS_JOB = 'dossiers.purge-expired-drafts';
+// Nightly, outside office hours (Vietnam time is UTC+7: 19:30 UTC is 02:30 the next morning).
+const PURGE_DRAFTS_CRON = '30 19 * * *';
 
 export const CATALOGUE_IMPORT_JOB = 'catalogue.import';
 
@@ -26,7 +33,7 @@ const catalogueImportPayload = z.object({
 export type CatalogueImportPayload = z.infer<typeof catalogueImportPayload>;
 
 export async function registerJobs(queue: JobQueue, deps: JobDeps): Promise<void> {
-  const { database, logger, worker } = deps;
+  const { database, logger, worker, storage } = deps;
 
   await queue.work<CatalogueImportPayload>(CATALOGUE_IMPORT_JOB, async (payload, job) => {
     const { file } = catalogueImportPayload.parse(payload);
@@ -45,6 +52,13 @@ export async function registerJobs(queue: JobQueue, deps: JobDeps): Promise<void
       'catalogue imported',
     );
   });
+
+  // Drafts expire by policy (DRAFT_LIFETIME_DAYS): their uploaded files are deleted first, then the drafts.
+  await queue.work(PURGE_DRAFTS_JOB, async () => {
+    const outcome = await purgeExpiredDrafts(new DossierRepository(database.db), storage, new Date());
+    logger.info({ action: 'dossiers.drafts_purged', ...outcome }, 'expired drafts purged');
+  });
+  await queue.schedule(PURGE_DRAFTS_JOB, PURGE_DRAFTS_CRON, {}, { retryLimit: 2, expireInSeconds: 3600 });
 
   await queue.work(HEARTBEAT_JOB, async () => {
     await recordHeartbeat(database.db, worker);

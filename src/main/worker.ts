@@ -3,6 +3,7 @@ import { openDatabase } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
 import { currentWorkerIdentity } from '../platform/jobs/heartbeat.js';
 import { openJobQueue } from '../platform/jobs/queue.js';
+import { createStorage } from '../platform/storage/index.js';
 import { createLogger } from '../platform/logging/logger.js';
 import { registerJobs, sendHeartbeat } from './jobs.js';
 
@@ -20,7 +21,7 @@ await migrate(database);
 const queue = openJobQueue(database, logger);
 await queue.start();
 const worker = currentWorkerIdentity();
-await registerJobs(queue, { database, logger, worker });
+await registerJobs(queue, { database, logger, worker, storage: await createStorage(config) });
 // Readiness should see this worker now, not at the next whole minute.
 await sendHeartbeat(queue);
 logger.info({ action: 'worker.started', workerId: worker.workerId, database: database.kind }, 'worker started');

@@ -351,6 +351,36 @@ export class DossierRepository {
     await trx.insertInto('dossier_message').values({ dossier_id: m.dossierId, author_user_id: m.authorUserId, author_kind: m.authorKind, body: m.body }).execute();
   }
 
+  /** The answers of the applicant's latest dossier of a procedure (for "once only" prefill). */
+  async latestValues(userId: number, procedureCode: string): Promise<Record<string, unknown> | null> {
+    const row = await this.db
+      .selectFrom('dossier as d')
+      .innerJoin('procedure as p', 'p.id', 'd.procedure_id')
+      .select('d.values')
+      .where('d.applicant_user_id', '=', userId)
+      .where('p.code', '=', procedureCode)
+      .orderBy('d.submitted_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.values ?? null;
+  }
+
+  /** Storage keys of the uploads of drafts past their expiry (the purge job deletes the files, then the drafts). */
+  async expiredDraftUploads(now: Date, limit: number) {
+    return this.db
+      .selectFrom('draft_upload as u')
+      .innerJoin('dossier_draft as d', 'd.id', 'u.draft_id')
+      .select(['u.id', 'u.storage_key'])
+      .where('d.submitted_dossier_id', 'is', null)
+      .where('d.expires_at', '<=', now)
+      .limit(limit)
+      .execute();
+  }
+
+  async deleteDraftUploads(ids: number[]): Promise<void> {
+    if (ids.length > 0) await this.db.deleteFrom('draft_upload').where('id', 'in', ids).execute();
+  }
+
   async countDossiers(): Promise<number> {
     const r = await this.db.selectFrom('dossier').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     return Number(r.n);

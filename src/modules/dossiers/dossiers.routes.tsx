@@ -45,10 +45,26 @@ export interface DossierRouteDeps {
 
 const RECEPTION = 'noi-nop';
 const REVIEW = 'kiem-tra';
+/** What the submission service records as the last page once the reception page is done. */
+const RECEPTION_DONE = 'reception';
 const deliveries = ['online', 'at_desk', 'post'] as const;
+/**
+ * Query parameter of a page opened by a "Change" link of the check page (`?quay-ve=kiem-tra`): its "Continue" leads
+ * back to the check page instead of through every later page (GOV.UK "check answers" pattern).
+ */
+const RETURN_PARAM = 'quay-ve';
 
 function draftPath(draftId: string, section?: string): string {
   return section ? `/ho-so-nhap/${draftId}/${section}` : `/ho-so-nhap/${draftId}`;
+}
+
+/** The page of a section, marked to lead back to the check page when `toReview`. */
+function sectionPath(draftId: string, section: string, toReview: boolean): string {
+  return toReview ? `${draftPath(draftId, section)}?${RETURN_PARAM}=${REVIEW}` : draftPath(draftId, section);
+}
+
+function returnsToReview(query: unknown): boolean {
+  return typeof query === 'object' && query !== null && (query as Record<string, unknown>)[RETURN_PARAM] === REVIEW;
 }
 
 /** Draft values with the draft's uploads shown in their file fields (the uploads table is the truth for files). */
@@ -79,12 +95,23 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
   function renderSection(
     reply: FastifyReply,
     ctx: ViewContext,
-    args: { draft: DraftView; definition: FormDefinition; sectionId: string; values: FormValues; errors: FieldProblem[]; prefilled: Set<string> },
+    args: {
+      draft: DraftView;
+      definition: FormDefinition;
+      sectionId: string;
+      values: FormValues;
+      errors: FieldProblem[];
+      prefilled: Set<string>;
+      /** Opened from a "Change" link of the check page: back and "Continue" lead there. */
+      toReview: boolean;
+    },
     lookups: Awaited<ReturnType<FormsService['lookupsFor']>>,
     status = 200,
   ) {
     const section = args.definition.sections.find((s) => s.id === args.sectionId)!;
     const previous = previousSection(args.definition, args.values, section.id);
+    const backHref = args.toReview ? draftPath(args.draft.id, REVIEW) : previous ? draftPath(args.draft.id, previous.id) : `/thu-tuc/${args.draft.procedure.code}`;
+    const action = `${sectionPath(args.draft.id, section.id, args.toReview)}${args.toReview ? '&' : '?'}_csrf=${encodeURIComponent(ctx.csrfToken)}`;
     return sendPage(
       reply,
       <Page ctx={ctx} title={section.title[ctx.locale] ?? section.title.vi} crumbs={[{ href: '/ho-so', label: ctx.t('dossiers.mine.title') }, { label: args.draft.procedure.name }]}>
@@ -96,8 +123,8 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
           errors={args.errors}
           prefilled={args.prefilled}
           lookups={lookups}
-          action={`${draftPath(args.draft.id, section.id)}?_csrf=${encodeURIComponent(ctx.csrfToken)}`}
-          {...(previous ? { backHref: draftPath(args.draft.id, previous.id) } : { backHref: `/thu-tuc/${args.draft.procedure.code}` })}
+          action={action}
+          backHref={backHref}
         />
       </Page>,
       status,
@@ -114,11 +141,11 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
     const { draft, definition } = await context(request, request.params.draftId);
     if (!definition) return reply.redirect('/ho-so', 303);
     const first = visibleSections(definition, draft.values as FormValues)[0]!;
-    const resume = draft.lastSection && [RECEPTION, REVIEW].includes(draft.lastSection) ? REVIEW : (draft.lastSection ?? first.id);
+    const resume = draft.lastSection && [RECEPTION, RECEPTION_DONE, REVIEW].includes(draft.lastSection) ? REVIEW : (draft.lastSection ?? first.id);
     return reply.redirect(draftPath(draft.id, definition.sections.some((s) => s.id === resume) || resume === REVIEW ? resume : first.id), 303);
   });
 
-  app.get<{ Params: { draftId: string; section: string } }>('/ho-so-nhap/:draftId/:section', async (request, reply) => {
+  app.get<{ Params: { draftId: string; section: string }; Querystring: Record<string, string | undefined> }>('/ho-so-nhap/:draftId/:section', async (request, reply) => {
     const ctx = viewContext(request);
     const { user, draft, definition } = await context(request, request.params.draftId);
     if (!definition) return reply.redirect('/ho-so', 303);
@@ -134,10 +161,11 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
     if (!definition.sections.some((s) => s.id === request.params.section)) return reply.redirect(draftPath(draft.id), 303);
     const profile = await deps.profiles.get(user.id);
     const prefill = applyPrefill(definition, { profile }, values);
-    return renderSection(reply, ctx, { draft, definition, sectionId: request.params.section, values: prefill.values, errors: [], prefilled: prefill.prefilled }, await forms.lookupsFor(definition, prefill.values));
+    const args = { draft, definition, sectionId: request.params.section, values: prefill.values, errors: [], prefilled: prefill.prefilled, toReview: returnsToReview(request.query) };
+    return renderSection(reply, ctx, args, await forms.lookupsFor(definition, prefill.values));
   });
 
-  app.post<{ Params: { draftId: string; section: string } }>('/ho-so-nhap/:draftId/:section', async (request, reply) => {
+  app.post<{ Params: { draftId: string; section: string }; Querystring: Record<string, string | undefined> }>('/ho-so-nhap/:draftId/:section', async (request, reply) => {
     const ctx = viewContext(request);
     const { user, draft, definition } = await context(request, request.params.draftId);
     if (!definition) return reply.redirect('/ho-so', 303);
@@ -199,10 +227,17 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
     for (const f of fileFields(definition)) delete stored[f.id];
     await submission.saveAnswers(user, draft.id, stored, section.id);
     const lookups = await forms.lookupsFor(definition, values);
-    const args = { draft, definition, sectionId: section.id, values, prefilled: prefill.prefilled };
+    const toReview = returnsToReview(request.query);
+    const args = { draft, definition, sectionId: section.id, values, prefilled: prefill.prefilled, toReview };
     if (action.kind !== 'continue') return renderSection(reply, ctx, { ...args, errors }, lookups);
     errors.push(...validateSection(definition, section.id, values, { lookups }).filter((e) => !errors.some((x) => x.field === e.field)));
     if (errors.length > 0) return renderSection(reply, ctx, { ...args, errors }, lookups, 400);
+    if (toReview) {
+      // Back to the check page, unless the change opened a page still to be answered (e.g. "father known: yes").
+      const unanswered = visibleSections(definition, values).find((s) => validateSection(definition, s.id, values, { lookups }).length > 0);
+      for (const s of visibleSections(definition, values)) console.error("DEBUG", s.id, JSON.stringify(validateSection(definition, s.id, values, { lookups })));
+      return reply.redirect(unanswered ? sectionPath(draft.id, unanswered.id, true) : draftPath(draft.id, REVIEW), 303);
+    }
     const next = nextSection(definition, values, section.id);
     return reply.redirect(draftPath(draft.id, next ? next.id : RECEPTION), 303);
   });
@@ -280,7 +315,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
     const sectionOf = (field: string) => definition.sections.find((s) => s.fields.some((f) => field === f.id || field.startsWith(`${f.id}.`) || field.startsWith(`${f.id}[`)))?.id;
     const summaryErrors = errorSummaryItems(definition, problems, t, ctx.locale).map((e) => {
       const section = sectionOf(e.field);
-      return { field: e.field, message: e.message, href: section ? `${draftPath(draft.id, section)}#${e.field}` : draftPath(draft.id, RECEPTION) };
+      return { field: e.field, message: e.message, href: section ? `${sectionPath(draft.id, section, true)}#${e.field}` : draftPath(draft.id, RECEPTION) };
     });
     return sendPage(
       reply,
@@ -300,7 +335,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
           ) : null}
           <span class="form-caption">{draft.procedure.name}</span>
           <h1>{t('dossiers.review.title')}</h1>
-          <CheckYourAnswers ctx={ctx} definition={definition} values={values} lookups={lookups} changeHref={(section, field) => `${draftPath(draft.id, section)}#${field}`} />
+          <CheckYourAnswers ctx={ctx} definition={definition} values={values} lookups={lookups} changeHref={(section, field) => `${sectionPath(draft.id, section, true)}#${field}`} />
           <h2>{t('dossiers.reception.title')}</h2>
           <SummaryList
             rows={[

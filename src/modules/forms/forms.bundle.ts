@@ -28,8 +28,12 @@ export interface FormBundle {
   applicant(values: Record<string, unknown>, userId: number): Promise<{ fullName: string; personalId: string | null; phone: string | null; email: string | null; address: string | null }>;
 }
 
+/** The applicant's answers in their latest earlier dossier of the same procedure ("once only": not asked again). */
+export type PreviousAnswers = (userId: number, procedureCode: string) => Promise<FormValues | null>;
+
 export interface BundleDeps {
   profiles?: ProfileReader;
+  previous?: PreviousAnswers;
   /** Provinces and communes for the values (names in the applicant's address). */
   lookups?: (definition: FormDefinition, values: FormValues) => Promise<FormLookups>;
   today?: () => string;
@@ -40,8 +44,11 @@ export function formBundle(definition: FormDefinition, deps: BundleDeps = {}): F
     definition,
     version: formVersionOf(definition),
     async initialValues(userId) {
-      const profile = deps.profiles ? await deps.profiles.get(userId) : null;
-      return applyPrefill(definition, { profile }).values;
+      const [profile, previous] = await Promise.all([
+        deps.profiles ? deps.profiles.get(userId) : null,
+        deps.previous ? deps.previous(userId, definition.procedureCode) : null,
+      ]);
+      return applyPrefill(definition, { profile, previous }).values;
     },
     validateAll(values) {
       return validateAll(definition, values as FormValues, { skipFiles: true, ...(deps.today ? { today: deps.today() } : {}) }).errors;

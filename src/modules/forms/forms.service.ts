@@ -1,5 +1,5 @@
 import { DomainError } from '../../platform/errors/errors.js';
-import { formBundle, type FormBundle, type ProfileReader } from './forms.bundle.js';
+import { type PreviousAnswers, formBundle, type FormBundle, type ProfileReader } from './forms.bundle.js';
 import { parseDefinition } from './forms.definition.js';
 import { FormsErrors } from './forms.errors.js';
 import { genericDefinition, type GenericProcedure } from './forms.generic.js';
@@ -29,6 +29,7 @@ export class FormsService {
     private readonly procedures: ProcedureContentSource,
     private readonly units: UnitsSource,
     private readonly profiles?: ProfileReader,
+    private readonly previous?: PreviousAnswers,
   ) {}
 
   /** The form of a procedure with what dossier submission needs around it (prefill, checks, applicant). */
@@ -36,6 +37,7 @@ export class FormsService {
     const definition = await this.definitionFor(procedureCode, procedureVersionId);
     return formBundle(definition, {
       ...(this.profiles ? { profiles: this.profiles } : {}),
+      ...(this.previous ? { previous: this.previous } : {}),
       lookups: (d, values) => this.lookupsFor(d, values),
     });
   }

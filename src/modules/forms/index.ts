@@ -4,7 +4,7 @@
  */
 import type { Database } from '../../platform/db/database.js';
 import { createUnitsService } from '../admin/index.js';
-import type { ProfileReader } from './forms.bundle.js';
+import type { PreviousAnswers, ProfileReader } from './forms.bundle.js';
 import { FormsRepository } from './forms.repository.js';
 import { FormsService } from './forms.service.js';
 
@@ -81,7 +81,7 @@ export type { PrefillResult, PrefillSources, ProfileSource } from './forms.prefi
 export { applicantOf, errorSummaryItems, formatDate, problemMessage, summarise } from './forms.present.js';
 export type { AnswerRow } from './forms.present.js';
 export { formBundle } from './forms.bundle.js';
-export type { BundleDeps, FormBundle, ProfileReader } from './forms.bundle.js';
+export type { BundleDeps, FormBundle, PreviousAnswers, ProfileReader } from './forms.bundle.js';
 
 // Pages
 export { CheckYourAnswers, FormSection } from './forms.views.js';
@@ -105,7 +105,7 @@ export { FormsService } from './forms.service.js';
 export type { ProcedureContentSource, UnitsSource } from './forms.service.js';
 
 /** The forms service over a database; `profiles` (accounts module) enables prefill in `bundleFor`. */
-export function createFormsService(database: Database, options: { profiles?: ProfileReader } = {}): FormsService {
+export function createFormsService(database: Database, options: { profiles?: ProfileReader; previous?: PreviousAnswers } = {}): FormsService {
   const repository = new FormsRepository(database.db);
-  return new FormsService(repository, repository, createUnitsService(database), options.profiles);
+  return new FormsService(repository, repository, createUnitsService(database), options.profiles, options.previous);
 }

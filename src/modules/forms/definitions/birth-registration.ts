@@ -191,6 +191,8 @@ export const birthRegistration: FormDefinition = {
             "The father's or the mother's place of origin, as the parents agree. Give the commune and the province.",
           ),
           required: true,
+          // A second child's registration reuses what the first one said (Resolution 66.7/2025/NQ-CP: not asked again).
+          prefill: 'previous.childHometown',
           validation: { maxLength: 150 },
         },
         {
@@ -233,6 +235,8 @@ export const birthRegistration: FormDefinition = {
           type: 'select',
           label: txt('Dân tộc', 'Ethnicity'),
           required: true,
+          // A second child's registration reuses what the first one said (Resolution 66.7/2025/NQ-CP: not asked again).
+          prefill: 'previous.motherEthnicity',
           options: ethnicityOptions,
         },
         {
@@ -310,6 +314,8 @@ export const birthRegistration: FormDefinition = {
           type: 'select',
           label: txt('Dân tộc', 'Ethnicity'),
           required: true,
+          // A second child's registration reuses what the first one said (Resolution 66.7/2025/NQ-CP: not asked again).
+          prefill: 'previous.fatherEthnicity',
           options: ethnicityOptions,
         },
         {
