@@ -1,4 +1,5 @@
 import type { ViewContext } from '../../platform/http/context.js';
+import { formatDateTime } from '../../platform/views/format.js';
 import { CsrfField, ErrorSummary, Page, SummaryList, Tag, type FieldError } from '../../platform/views/layout.js';
 import type { DossierStatus } from './dossiers.tables.js';
 import type { SubmissionService } from './submission.service.js';
@@ -6,11 +7,6 @@ import type { SubmissionService } from './submission.service.js';
 type DossierDetail = Awaited<ReturnType<SubmissionService['dossier']>>;
 type DossierListItem = Awaited<ReturnType<SubmissionService['myDossiers']>>[number];
 type DraftListItem = Awaited<ReturnType<SubmissionService['openDrafts']>>[number];
-
-export function formatDateTime(ctx: ViewContext, value: Date | null | undefined): string {
-  if (!value) return '–';
-  return new Intl.DateTimeFormat(ctx.locale === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'medium', timeStyle: 'short' }).format(value);
-}
 
 const toneOf: Record<DossierStatus, 'grey' | 'green' | 'blue' | 'orange'> = {
   awaiting_reception: 'blue',

@@ -1,14 +1,10 @@
 import type { ViewContext } from '../../platform/http/context.js';
+import { formatDateTime } from '../../platform/views/format.js';
 import { CsrfField, ErrorSummary, Page, SummaryList, type FieldError } from '../../platform/views/layout.js';
 import type { PublicDossierView } from './lookup.service.js';
 
-export function formatDateTime(ctx: ViewContext, value: Date | null): string {
-  if (!value) return ctx.t('lookup.notYet');
-  return new Intl.DateTimeFormat(ctx.locale === 'vi' ? 'vi-VN' : 'en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(value);
+function when(ctx: ViewContext, value: Date | null): string {
+  return formatDateTime(ctx, value, ctx.t('lookup.notYet'));
 }
 
 export function LookupFormPage({ ctx, code, errors }: { ctx: ViewContext; code: string; errors: FieldError[] }) {
@@ -89,10 +85,10 @@ export function LookupResultPage({ ctx, view }: { ctx: ViewContext; view: Public
           { key: t('lookup.procedure'), value: <a href={`/thu-tuc/${view.procedure.code}`}>{view.procedure.name}</a> },
           { key: t('lookup.receivingAgency'), value: view.receivingAgency },
           { key: t('lookup.holderAgency'), value: view.holderAgency },
-          { key: t('lookup.submittedAt'), value: formatDateTime(ctx, view.submittedAt) },
-          { key: t('lookup.receivedAt'), value: formatDateTime(ctx, view.receivedAt) },
-          { key: t('lookup.dueAt'), value: view.dueAt ? formatDateTime(ctx, view.dueAt) : t('lookup.dueAwaiting') },
-          ...(view.completedAt ? [{ key: t('lookup.completedAt'), value: formatDateTime(ctx, view.completedAt) }] : []),
+          { key: t('lookup.submittedAt'), value: when(ctx, view.submittedAt) },
+          { key: t('lookup.receivedAt'), value: when(ctx, view.receivedAt) },
+          { key: t('lookup.dueAt'), value: view.dueAt ? when(ctx, view.dueAt) : t('lookup.dueAwaiting') },
+          ...(view.completedAt ? [{ key: t('lookup.completedAt'), value: when(ctx, view.completedAt) }] : []),
         ]}
       />
       <h2>{t('lookup.history')}</h2>
@@ -108,7 +104,7 @@ export function LookupResultPage({ ctx, view }: { ctx: ViewContext; view: Public
         <tbody>
           {view.history.map((h, i) => (
             <tr key={i}>
-              <td>{formatDateTime(ctx, h.at)}</td>
+              <td>{when(ctx, h.at)}</td>
               <td>{t(`dossiers.action.${h.action}`)}</td>
               <td>{h.toAgency ?? '–'}</td>
             </tr>
