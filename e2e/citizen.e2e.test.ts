@@ -180,13 +180,8 @@ async function applyForBirthRegistration(t: TestContext, page: Page, applicant: 
 
   await step(t, page, 'starting the online application opens the first page of the e-form', async () => {
     const start = page.locator(`main a[href="/thu-tuc/${birthRegistration.code}/nop-truc-tuyen"]`);
-    if ((await start.count()) > 0) {
-      await click(page, start.first());
-    } else {
-      // The procedure page has no "apply online" button yet (catalogue.pages.tsx): go where it should lead.
-      t.diagnostic(`/thu-tuc/${birthRegistration.code} offers no link to /nop-truc-tuyen: opened it by address`);
-      await page.goto(url(`/thu-tuc/${birthRegistration.code}/nop-truc-tuyen`));
-    }
+    assert.equal(await start.count(), 1, 'the procedure page offers "apply online"');
+    await click(page, start.first());
     assert.match(pathOf(page), /^\/ho-so-nhap\/[0-9a-f-]{36}\/applicant$/);
     assert.equal(await text(page.locator('main h1')), 'Người đi đăng ký khai sinh');
   });
@@ -268,6 +263,7 @@ async function applyForBirthRegistration(t: TestContext, page: Page, applicant: 
     await page.locator('#birthCertificate').setInputFiles({ name: 'giay-chung-sinh.pdf', mimeType: 'application/pdf', buffer: programNamedPdf() });
     await click(page, mainButton(page));
     assert.equal(sectionOf(page), 'documents', 'the page is shown again');
+    assert.match(await page.title(), /^Lỗi: /, 'the page title announces the error');
     const summary = page.locator('.error-summary');
     assert.ok(await summary.isVisible(), 'an error summary heads the page');
     assert.equal(await summary.locator('a[href="#birthCertificate"]').count(), 1, 'it links to the file field');
@@ -349,6 +345,8 @@ async function applyForBirthRegistration(t: TestContext, page: Page, applicant: 
     await expectAccessible(page, 'my dossiers (submitted)');
     await click(page, page.locator(`main table a[href="/ho-so/${code}"]`));
     assert.equal(pathOf(page), `/ho-so/${code}`);
+    assert.equal(await page.locator('main [role="status"]').count(), 0, 'the "just submitted" panel is gone');
+    await expectAccessible(page, 'dossier');
   });
 
   await step(t, page, 'the receipt slip downloads as a PDF carrying the code and the QR link', async () => {
@@ -367,11 +365,18 @@ async function applyForBirthRegistration(t: TestContext, page: Page, applicant: 
     assert.equal(`${target.pathname}${target.search}`, publicLink, 'the QR code opens the same public page as the dossier link');
   });
 
-  await step(t, page, 'the public lookup finds the dossier by code and the last four phone digits', async () => {
+  await step(t, page, 'the public lookup refuses wrong digits, then finds the dossier by code and the last four phone digits', async () => {
     await click(page, page.locator('nav.primary-nav a[href="/tra-cuu"]'));
     assert.equal(pathOf(page), '/tra-cuu');
     await expectAccessible(page, 'public lookup form');
+    const wrongDigits = applicant.phoneLast4 === '0000' ? '1111' : '0000';
     await page.locator('#code').fill(code);
+    await page.locator('#check').fill(wrongDigits);
+    await click(page, page.locator('main form button[type="submit"]'));
+    assert.match(await page.title(), /^Lỗi: /, 'wrong digits are an error');
+    assert.ok(await page.locator('#check-error').isVisible(), 'the error shows at the check field');
+    assert.equal(await page.locator('#code').inputValue(), code, 'the code typed is kept');
+    await expectAccessible(page, 'public lookup form (wrong digits)');
     await page.locator('#check').fill(applicant.phoneLast4);
     await click(page, page.locator('main form button[type="submit"]'));
     assert.equal(await text(page.locator('main h1')), code);

@@ -323,6 +323,17 @@ export function ProcedurePage({ ctx, p }: { ctx: ViewContext; p: ProcedureDetail
         />
       </div>
 
+      {p.onlineOffered && p.agencies.length > 0 ? (
+        <div class="actions no-print">
+          <a class="button" href={`/thu-tuc/${p.code}/nop-truc-tuyen`} role="button" draggable={false}>
+            {t('procedure.submitOnline')}
+          </a>
+          <span class="muted">{t('procedure.submitOnlineHint')}</span>
+        </div>
+      ) : p.onlineOffered ? (
+        <p class="panel">{t('procedure.onlineElsewhere')}</p>
+      ) : null}
+
       <nav class="contents-list no-print" aria-label={t('procedure.contents')}>
         <h2>{t('procedure.contents')}</h2>
         <ol>

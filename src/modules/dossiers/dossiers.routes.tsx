@@ -58,6 +58,11 @@ function draftPath(draftId: string, section?: string): string {
   return section ? `/ho-so-nhap/${draftId}/${section}` : `/ho-so-nhap/${draftId}`;
 }
 
+/** A page title that starts with "Lỗi:" when the page shows errors, so screen readers announce them first. */
+function withErrorPrefix(ctx: ViewContext, title: string, errorCount: number): string {
+  return errorCount > 0 ? `${ctx.t('forms.errorPrefix')} ${title}` : title;
+}
+
 /** The page of a section, marked to lead back to the check page when `toReview`. */
 function sectionPath(draftId: string, section: string, toReview: boolean): string {
   return toReview ? `${draftPath(draftId, section)}?${RETURN_PARAM}=${REVIEW}` : draftPath(draftId, section);
@@ -114,7 +119,11 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
     const action = `${sectionPath(args.draft.id, section.id, args.toReview)}${args.toReview ? '&' : '?'}_csrf=${encodeURIComponent(ctx.csrfToken)}`;
     return sendPage(
       reply,
-      <Page ctx={ctx} title={section.title[ctx.locale] ?? section.title.vi} crumbs={[{ href: '/ho-so', label: ctx.t('dossiers.mine.title') }, { label: args.draft.procedure.name }]}>
+      <Page
+        ctx={ctx}
+        title={withErrorPrefix(ctx, section.title[ctx.locale] ?? section.title.vi, args.errors.length)}
+        crumbs={[{ href: '/ho-so', label: ctx.t('dossiers.mine.title') }, { label: args.draft.procedure.name }]}
+      >
         <FormSection
           ctx={ctx}
           definition={args.definition}
@@ -187,7 +196,11 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
     const section = definition.sections.find((s) => s.id === sectionId);
     if (!section) return reply.redirect(draftPath(draft.id), 303);
 
-    let values = parseSubmission(definition, section.id, fields, valuesWithUploads(definition, draft));
+    // The page's answers over everything saved before: conditions, prefill, the step count and the checks of this
+    // page may depend on answers given on other pages (the letter of authority is asked for only when the
+    // applicant said they act for the parents; an e-mail cleared on page 1 must not come back from the profile).
+    const saved = valuesWithUploads(definition, draft);
+    let values: FormValues = { ...saved, ...parseSubmission(definition, section.id, fields, saved) };
     const errors: FieldProblem[] = [];
     for (const file of files) {
       const field = fileFields(definition).find((f) => f.id === file.field);
@@ -235,7 +248,6 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
     if (toReview) {
       // Back to the check page, unless the change opened a page still to be answered (e.g. "father known: yes").
       const unanswered = visibleSections(definition, values).find((s) => validateSection(definition, s.id, values, { lookups }).length > 0);
-      for (const s of visibleSections(definition, values)) console.error("DEBUG", s.id, JSON.stringify(validateSection(definition, s.id, values, { lookups })));
       return reply.redirect(unanswered ? sectionPath(draft.id, unanswered.id, true) : draftPath(draft.id, REVIEW), 303);
     }
     const next = nextSection(definition, values, section.id);
@@ -257,7 +269,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
     const errorOf = (field: string) => errors.find((e) => e.field === field);
     return sendPage(
       reply,
-      <Page ctx={ctx} title={t('dossiers.reception.title')} crumbs={[{ href: '/ho-so', label: t('dossiers.mine.title') }, { label: draft.procedure.name }]}>
+      <Page ctx={ctx} title={withErrorPrefix(ctx, t('dossiers.reception.title'), errors.length)} crumbs={[{ href: '/ho-so', label: t('dossiers.mine.title') }, { label: draft.procedure.name }]}>
         <div class="eform two-thirds">
           <ErrorSummary ctx={ctx} errors={errors.map((e) => ({ field: e.field === 'agencyId' ? `agency-${agencies[0]?.id ?? ''}` : 'delivery-online', message: t(e.messageKey) }))} />
           <span class="form-caption">{draft.procedure.name}</span>
@@ -284,9 +296,13 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
               </fieldset>
             </div>
             <div class={`form-group${errorOf('resultDelivery') ? ' field-error' : ''}`}>
-              <fieldset>
+              <fieldset aria-describedby={errorOf('resultDelivery') ? 'delivery-error' : undefined}>
                 <legend class="legend-heading">{t('dossiers.reception.delivery')}</legend>
-                {errorOf('resultDelivery') ? <span class="error-message">{t('dossiers.reception.deliveryRequired')}</span> : null}
+                {errorOf('resultDelivery') ? (
+                  <span class="error-message" id="delivery-error">
+                    {t('dossiers.reception.deliveryRequired')}
+                  </span>
+                ) : null}
                 <div class="choices">
                   {deliveries.map((d) => (
                     <div class="choice" key={d}>
@@ -319,7 +335,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
     });
     return sendPage(
       reply,
-      <Page ctx={ctx} title={t('dossiers.review.title')} crumbs={[{ href: '/ho-so', label: t('dossiers.mine.title') }, { label: draft.procedure.name }]}>
+      <Page ctx={ctx} title={withErrorPrefix(ctx, t('dossiers.review.title'), summaryErrors.length)} crumbs={[{ href: '/ho-so', label: t('dossiers.mine.title') }, { label: draft.procedure.name }]}>
         <div class="eform">
           {summaryErrors.length > 0 ? (
             <div class="error-summary" role="alert" tabIndex={-1} aria-labelledby="review-errors">

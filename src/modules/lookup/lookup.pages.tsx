@@ -11,7 +11,11 @@ export function LookupFormPage({ ctx, code, errors }: { ctx: ViewContext; code: 
   const { t } = ctx;
   const errorOf = (field: string) => errors.find((e) => e.field === field)?.message;
   return (
-    <Page ctx={ctx} title={t('lookup.title')} crumbs={[{ href: '/', label: t('nav.home') }, { label: t('nav.lookup') }]}>
+    <Page
+      ctx={ctx}
+      title={errors.length > 0 ? t('lookup.titleWithErrors', { title: t('lookup.title') }) : t('lookup.title')}
+      crumbs={[{ href: '/', label: t('nav.home') }, { label: t('nav.lookup') }]}
+    >
       <div class="two-thirds">
         <ErrorSummary ctx={ctx} errors={errors} />
         <h1>{t('lookup.title')}</h1>

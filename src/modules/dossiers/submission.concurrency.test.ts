@@ -1,0 +1,237 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { loadConfig } from '../../platform/config/config.js';
+import type { Database } from '../../platform/db/database.js';
+import { openTestDatabase } from '../../platform/db/testing.js';
+import type { SessionUser } from '../../platform/http/auth.js';
+import { loadDemoData } from '../../main/seed.js';
+import { createUsersService } from '../admin/index.js';
+import { createFormsService, type FormValues } from '../forms/index.js';
+import { createIdentityServices } from '../identity/index.js';
+import { createNotificationService } from '../notifications/index.js';
+import { parseDossierCode, vietnamDay } from './dossier-code.js';
+import { DossierRepository, createSubmissionService, type SubmissionService } from './index.js';
+
+/*
+ * Submission under concurrency: a double click (or a retry racing the first request) never makes two dossiers,
+ * and two processes submitting to the same agency at once never share a dossier code.
+ */
+
+let database: Database;
+let dataDir: string;
+let submission: SubmissionService;
+let repository: DossierRepository;
+let citizen: SessionUser;
+let agencies: { id: number; code: string }[];
+
+/** Answers of the residence-confirmation e-form (1.010041) that pass validation, as stored once parsed (see the HTTP journey). */
+const requestAnswers = { contents: ['permanent'], purpose: 'Bổ sung hồ sơ xin việc', declaration: true };
+
+before(async () => {
+  database = await openTestDatabase();
+  dataDir = mkdtempSync(join(tmpdir(), 'motcua-concurrency-'));
+  const config = loadConfig({ LOG_LEVEL: 'silent' }, { dataDir });
+  const demo = await loadDemoData(database, config, { quiet: true });
+  const account = demo.accounts.find((a) => a.role === 'citizen');
+  assert.ok(account, 'the demo data has a citizen');
+  const user = await createUsersService(database).getByUsername(account.username);
+  citizen = { id: user.id, kind: 'citizen', displayName: user.displayName, agencyId: null, roles: [] };
+  const notifications = createNotificationService(database);
+  const identity = createIdentityServices(database, { notifications, secret: config.sessionSecret });
+  repository = new DossierRepository(database.db);
+  const forms = createFormsService(database, {
+    profiles: identity.profiles,
+    previous: async (userId, code) => (await repository.latestValues(userId, code)) as FormValues | null,
+  });
+  submission = createSubmissionService(database, { forms, notifications, draftLifetimeDays: config.draftLifetimeDays });
+  const procedure = await repository.procedureForSubmission('1.010041');
+  assert.ok(procedure, 'procedure 1.010041 is in the catalogue');
+  agencies = (await repository.receivingAgencies(procedure.id)).map((a) => ({ id: a.id, code: a.code }));
+  assert.ok(agencies.length >= 2, 'two receiving agencies, so each test counts from 1 on its own');
+});
+
+after(async () => {
+  await database?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/**
+ * `count` drafts of 1.010041 ready to submit to `agencyId`. The service keeps one open draft per citizen and
+ * procedure (startDraft resumes it), so the first is made and answered through the service and the others are
+ * copies of its values inserted by the repository; each copy's reception is then chosen through the service.
+ */
+async function readyDrafts(count: number, agencyId: number): Promise<string[]> {
+  const first = await submission.startDraft(citizen, '1.010041');
+  await submission.saveAnswers(citizen, first.id, requestAnswers, 'request');
+  await submission.chooseReception(citizen, first.id, agencyId, 'online');
+  assert.deepEqual(await submission.problems(citizen, first.id), [], 'the prepared draft passes validation');
+  const template = await submission.draft(citizen, first.id);
+  const ids = [first.id];
+  for (let i = 1; i < count; i++) {
+    const id = randomUUID();
+    await repository.insertDraft({
+      id,
+      ownerUserId: citizen.id,
+      procedureId: template.procedure.id,
+      procedureVersionId: template.procedureVersionId,
+      formVersion: template.formVersion,
+      values: template.values,
+      onBehalfOf: null,
+      expiresAt: template.expiresAt,
+    });
+    await submission.chooseReception(citizen, id, agencyId, 'online');
+    ids.push(id);
+  }
+  return ids;
+}
+
+async function dossiersOfDrafts(draftIds: string[]): Promise<{ code: string; draft_id: string | null }[]> {
+  return database.db.selectFrom('dossier').select(['code', 'draft_id']).where('draft_id', 'in', draftIds).execute();
+}
+
+describe('submission under concurrency', () => {
+  test('makes exactly one dossier when the same draft is submitted 20 times at once', async () => {
+    const [draftId] = await readyDrafts(1, agencies[0]!.id);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => submission.submit(citizen, draftId!)));
+    const codes = new Set(outcomes.map((o) => o.code));
+    assert.equal(codes.size, 1, `every call answers with the same code: ${[...codes].join(', ')}`);
+    assert.equal(outcomes.filter((o) => o.created).length, 1, 'one call created the dossier, the others found it');
+    const rows = await dossiersOfDrafts([draftId!]);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.code, outcomes[0]!.code);
+    const events = await database.db
+      .selectFrom('dossier_event as e')
+      .innerJoin('dossier as d', 'd.id', 'e.dossier_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('d.draft_id', '=', draftId!)
+      .where('e.action', '=', 'submitted')
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(events.n), 1, 'one "submitted" event in the history');
+    const outbox = await database.db
+      .selectFrom('notification_outbox as n')
+      .innerJoin('dossier as d', 'd.id', 'n.dossier_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('d.draft_id', '=', draftId!)
+      .where('n.template_key', '=', 'dossier.submitted')
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(outbox.n), 2, 'the citizen is told once, by e-mail and SMS');
+  });
+
+  test('gives 100 distinct, contiguous codes to 2 processes submitting 50 drafts each at once (PostgreSQL only)', async (t) => {
+    if (database.kind !== 'postgres') {
+      t.skip('needs PostgreSQL (DATABASE_URL): the embedded database belongs to one process');
+      return;
+    }
+    const agency = agencies[1]!;
+    const drafts = await readyDrafts(100, agency.id);
+    const at = new Date();
+    const name = (await sql<{ name: string }>`select current_database() as name`.execute(database.db)).rows[0]!.name;
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const children = [spawnSubmitter(url.toString(), drafts.slice(0, 50), citizen, at), spawnSubmitter(url.toString(), drafts.slice(50), citizen, at)];
+    try {
+      await Promise.all(children.map((c) => c.ready));
+      for (const c of children) c.go();
+      const results = (await Promise.all(children.map((c) => c.done))).flat();
+      assert.equal(results.length, 100);
+      assert.ok(results.every((r) => r.created), 'every draft made a new dossier');
+      const codes = results.map((r) => r.code);
+      assert.equal(new Set(codes).size, 100, 'no duplicate codes');
+      const day = vietnamDay(at);
+      const sequences = codes.map((c) => {
+        const parts = parseDossierCode(c);
+        assert.ok(parts && parts.agencyCode === agency.code && parts.day === day.iso, `${c} belongs to ${agency.code} on ${day.iso}`);
+        return parts.sequence;
+      });
+      assert.deepEqual(
+        sequences.sort((a, b) => a - b),
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        'the counter ran 1..100 without a gap (nothing rolled back)',
+      );
+      const rows = await dossiersOfDrafts(drafts);
+      assert.equal(rows.length, 100, 'every draft is one stored dossier');
+      assert.deepEqual(new Set(rows.map((r) => r.code)), new Set(codes), 'the stored codes are the ones answered');
+    } finally {
+      for (const c of children) c.kill();
+    }
+  });
+});
+
+interface ChildResult {
+  draftId: string;
+  code: string;
+  created: boolean;
+}
+
+/**
+ * A child process with its own connection pool and submission service: submits its drafts all at once when told
+ * to, prints the outcomes as one JSON line, and exits. The clock is the parent's, so both count on the same day.
+ */
+function spawnSubmitter(databaseUrl: string, draftIds: string[], actor: SessionUser, at: Date) {
+  const here = (p: string) => JSON.stringify(fileURLToPath(new URL(p, import.meta.url)));
+  const script = `
+    import { sql } from 'kysely';
+    import { openDatabase } from ${here('../../platform/db/database.ts')};
+    import { createFormsService } from ${here('../forms/index.ts')};
+    import { createNotificationService } from ${here('../notifications/index.ts')};
+    import { createSubmissionService } from ${here('./index.ts')};
+    const input = JSON.parse(process.env.SUBMIT_INPUT);
+    const database = await openDatabase({ url: input.url, poolSize: 10 });
+    const at = new Date(input.at);
+    const submission = createSubmissionService(database, {
+      forms: createFormsService(database),
+      notifications: createNotificationService(database),
+      draftLifetimeDays: 30,
+      clock: () => at,
+    });
+    await Promise.all(Array.from({ length: 10 }, () => sql\`select 1\`.execute(database.db)));
+    process.stdout.write('ready\\n');
+    await new Promise((resolve) => process.stdin.once('data', resolve));
+    const results = await Promise.all(input.drafts.map(async (draftId) => {
+      const outcome = await submission.submit(input.actor, draftId);
+      return { draftId, code: outcome.code, created: outcome.created };
+    }));
+    process.stdout.write(JSON.stringify(results) + '\\n');
+    await database.close();
+    process.exit(0);
+  `;
+  const input = JSON.stringify({ url: databaseUrl, drafts: draftIds, actor, at: at.toISOString() });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+    env: { ...process.env, SUBMIT_INPUT: input },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d: string) => {
+    out += d;
+    if (out.includes('ready\n')) markReady();
+  });
+  // Bounded: a child that hangs (a lock never released) fails the test instead of stalling the run.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const done = once(child, 'exit').then(([code, signal]) => {
+    clearTimeout(timer);
+    if (code !== 0) throw new Error(`submitter exited with ${code ?? signal}: ${out.slice(-2000)}`);
+    const line = out.split('\n').find((l) => l.startsWith('['));
+    return JSON.parse(line ?? '[]') as ChildResult[];
+  });
+  done.catch(() => markReady());
+  return {
+    ready,
+    done,
+    go: () => child.stdin.end('go\n'),
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
