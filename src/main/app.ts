@@ -12,6 +12,7 @@ import { LookupService, lookupRoutes } from '../modules/lookup/index.js';
 import { createFormsService, type FormValues } from '../modules/forms/index.js';
 import { DossierRepository, createSubmissionService, dossierRoutes } from '../modules/dossiers/index.js';
 import { createStorage } from '../platform/storage/index.js';
+import { createDeskService, workflowRoutes } from '../modules/workflow/index.js';
 import multipart from '@fastify/multipart';
 
 export interface WebAppOptions {
@@ -65,7 +66,13 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   const catalogue = new CatalogueService(new CatalogueRepository(database.db));
   const agencies = createAgencyService(database);
   await app.register(catalogueRoutes, { catalogue, agencies, searchRateLimit: config.searchRateLimit });
-  await app.register(identityRoutes, { accounts: identity.accounts, profiles: identity.profiles, baseUrl: config.baseUrl, authRateLimit: config.authRateLimit });
+  await app.register(identityRoutes, {
+    accounts: identity.accounts,
+    profiles: identity.profiles,
+    baseUrl: config.baseUrl,
+    authRateLimit: config.authRateLimit,
+    officerHome: '/can-bo/tiep-nhan',
+  });
   const storage = await createStorage(config);
   const dossierRepository = new DossierRepository(database.db);
   const forms = createFormsService(database, {
@@ -82,6 +89,7 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     uploadMaxBytes,
     submitRateLimit: config.authRateLimit * 3,
   });
+  await app.register(workflowRoutes, { desk: createDeskService(database, { notifications }), storage, forms });
   await app.register(lookupRoutes, { lookup: new LookupService(database.db), rateLimit: config.lookupRateLimit });
   if (config.nodeEnv !== 'production') await app.register(notificationDevRoutes, { notifications, nodeEnv: config.nodeEnv });
   return app;

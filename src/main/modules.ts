@@ -8,3 +8,4 @@ import '../modules/lookup/index.js';
 import '../modules/dossiers/submission.errors.js';
 import '../modules/dossiers/dossiers.errors.js';
 import '../modules/forms/index.js';
+import '../modules/workflow/index.js';

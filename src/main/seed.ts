@@ -4,6 +4,7 @@ import type { Database } from '../platform/db/database.js';
 import { importCatalogue, type ImportOutcome } from '../modules/catalogue/index.js';
 import { seedDemoCatalogue } from '../modules/catalogue/catalogue.demo.js';
 import { seedForms } from '../modules/forms/index.js';
+import { seedOfficialCalendar } from '../modules/calendar/index.js';
 import { createIdentityServices } from '../modules/identity/index.js';
 import { createNotificationService } from '../modules/notifications/index.js';
 import { createUsersService } from '../modules/admin/index.js';
@@ -45,6 +46,7 @@ export async function loadDemoData(database: Database, config: Config, options: 
     sectorDepartments,
   );
   log(`demo province: ${agencies.length} agencies, ${links.links} procedure–agency links, ${links.guides} guides`);
+  await seedOfficialCalendar(database);
   const forms = await seedForms(database.db);
   log(`e-forms: ${forms.created} new, ${forms.updated} updated, ${forms.unchanged} unchanged`);
   const accounts = await seedDemoUsers(database, agencies);

@@ -381,6 +381,20 @@ export class DossierRepository {
     if (ids.length > 0) await this.db.deleteFrom('draft_upload').where('id', 'in', ids).execute();
   }
 
+  /** Who received the dossier at the desk (printed on the slip), from its history. */
+  async receivingOfficerName(dossierId: number): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('dossier_event as e')
+      .innerJoin('app_user as u', 'u.id', 'e.actor_user_id')
+      .select('u.display_name')
+      .where('e.dossier_id', '=', dossierId)
+      .where('e.action', '=', 'received')
+      .orderBy('e.id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.display_name ?? null;
+  }
+
   async countDossiers(): Promise<number> {
     const r = await this.db.selectFrom('dossier').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     return Number(r.n);

@@ -353,7 +353,7 @@ export class SubmissionService {
       receivedAt: d.receivedAt,
       statutoryDuration,
       dueAt: d.dueAt,
-      receivingOfficer: null,
+      receivingOfficer: d.receivedAt ? await this.repository.receivingOfficerName(d.id) : null,
       resultDelivery: d.resultDelivery,
     };
   }
@@ -391,14 +391,16 @@ export class SubmissionService {
       if (!open || row.status !== 'awaiting_supplement') throw new DomainError(SubmissionErrors.noOpenSupplement, { params: { code } });
       for (const f of answer.files) await this.repository.insertDocument(trx, row.id, { ...f, source: 'supplement' });
       await this.repository.answerSupplement(trx, open.id, answer.note.slice(0, 4000));
-      await this.repository.setStatus(trx, row.id, 'processing');
+      // Asked for at reception (before the clock started): back to the desk queue; otherwise back to processing.
+      const next: DossierStatus = row.received_at === null ? 'awaiting_reception' : 'processing';
+      await this.repository.setStatus(trx, row.id, next);
       await this.repository.insertEvent(trx, {
         dossierId: row.id,
         actorUserId: actor.id,
         actorKind: 'citizen',
         action: 'supplement_answered',
         fromStatus: row.status,
-        toStatus: 'processing',
+        toStatus: next,
       });
     });
   }

@@ -46,7 +46,11 @@ function UserMenu({ ctx }: { ctx: ViewContext }) {
         <a class="header-link" href="/ho-so">
           {t('layout.myDossiers')}
         </a>
-      ) : null}
+      ) : (
+        <a class="header-link" href="/can-bo/tiep-nhan">
+          {t('layout.desk')}
+        </a>
+      )}
       <a class="header-link" href="/tai-khoan">
         {t('layout.account')}
       </a>

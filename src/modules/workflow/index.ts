@@ -1,0 +1,62 @@
+/**
+ * The workflow module: the back office. First part: the one-stop desk ("bộ phận một cửa") — the queue of online
+ * dossiers awaiting reception and the reception decisions (receive, request a supplement, refuse), with the deadline
+ * rules they need. Other modules import only from here.
+ */
+import type { Database } from '../../platform/db/database.js';
+import { formDateParts } from '../../platform/pdf/index.js';
+import { translator } from '../../platform/i18n/i18n.js';
+import { createCalendarService, type CalendarService } from '../calendar/index.js';
+import type { NotificationService } from '../notifications/index.js';
+import { DeskRepository } from './desk.repository.js';
+import { DeskService, type DeskPorts } from './desk.service.js';
+
+export { DeskService } from './desk.service.js';
+export type {
+  ApplicantContact,
+  DeskAction,
+  DeskDocument,
+  DeskDossier,
+  DeskHistoryEntry,
+  DeskPorts,
+  QueueFilters,
+  QueueItem,
+  QueuePage,
+  ReceiveOutcome,
+  RefuseOutcome,
+  SupplementItem,
+  SupplementOutcome,
+} from './desk.service.js';
+export { dueAtFor, statutoryDurationFor, supplementWindow } from './desk.deadlines.js';
+export type { DurationUnit, StatutoryDuration, SupplementWindow, SupplementWindowPolicy } from './desk.deadlines.js';
+export { WorkflowErrors } from './workflow.errors.js';
+export { workflowRoutes } from './workflow.routes.js';
+export type { WorkflowRouteDeps } from './workflow.routes.js';
+
+export interface DeskServiceOptions {
+  /** The outbox the applicant's messages go to (in the decision's transaction). */
+  notifications: NotificationService;
+  /** The working calendar; default the calendar module over the same database. */
+  calendar?: CalendarService;
+  supplementPolicy?: DeskPorts['supplementPolicy'];
+  /** Clock, for tests. */
+  clock?: () => Date;
+}
+
+/** The desk service with its real ports: the calendar module and the notification outbox (e-mail and SMS). */
+export function createDeskService(database: Database, options: DeskServiceOptions): DeskService {
+  const calendar = options.calendar ?? createCalendarService(database);
+  const vi = translator('vi');
+  return new DeskService(new DeskRepository(database.db), {
+    calendar: (hours) => calendar.calendar(hours),
+    async notify(trx, message) {
+      // Both channels the applicant gave, as at submission; the delivery worker sends them.
+      const { applicant, template, params, dossierId } = message;
+      if (applicant.email) await options.notifications.enqueue(trx, { channel: 'email', recipient: applicant.email, template, params, locale: 'vi', dossierId });
+      if (applicant.phone) await options.notifications.enqueue(trx, { channel: 'sms', recipient: applicant.phone, template, params, locale: 'vi', dossierId });
+    },
+    formatMoment: (at) => vi('workflow.dateTime', { ...formDateParts(at) }),
+    ...(options.supplementPolicy ? { supplementPolicy: options.supplementPolicy } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+}
