@@ -1,4 +1,4 @@
-// `npm run bench` (about 2 minutes) or `npm run bench:quick` (about 30 s): runs every benchmark once, prints the
+// `npm run bench` (a few minutes) or `npm run bench:quick` (about a minute): runs every benchmark once, prints the
 // results and writes them into docs/benchmarks.md between the markers below. Benchmarks are not tests: they
 // never fail on a figure, they report it. Set DATABASE_URL to measure on a PostgreSQL server instead of PGlite.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,9 @@ import { startTestServer, type TestServer } from '../e2e/support/server.js';
 import { measureBaseline } from './baseline.js';
 import { benchCatalogueSearch } from './catalogue-search.js';
 import type { HttpSettings } from './http.js';
+import { benchLookup } from './lookup.js';
 import { table } from './stats.js';
+import { benchSubmission } from './submission.js';
 
 const docPath = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const beginMarker = '<!-- bench:begin — written by `npm run bench`; edits between these markers are overwritten -->';
@@ -20,11 +22,13 @@ interface Mode {
   http: HttpSettings;
   searchRounds: number;
   searchWarmupRounds: number;
+  submissions: number;
+  submissionConcurrency: number;
 }
 
 const modes: Record<Mode['name'], Mode> = {
-  full: { name: 'full', http: { connections: 10, durationSeconds: 10, warmupSeconds: 2 }, searchRounds: 100, searchWarmupRounds: 5 },
-  quick: { name: 'quick', http: { connections: 10, durationSeconds: 2, warmupSeconds: 0.5 }, searchRounds: 20, searchWarmupRounds: 2 },
+  full: { name: 'full', http: { connections: 10, durationSeconds: 10, warmupSeconds: 2 }, searchRounds: 100, searchWarmupRounds: 5, submissions: 1000, submissionConcurrency: 16 },
+  quick: { name: 'quick', http: { connections: 10, durationSeconds: 2, warmupSeconds: 0.5 }, searchRounds: 20, searchWarmupRounds: 2, submissions: 100, submissionConcurrency: 16 },
 };
 
 function readPackageVersion(name: string): string {
@@ -95,8 +99,8 @@ async function main(): Promise<void> {
   const progress = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
 
   progress(`mode ${mode.name}; loading the demo data (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})…`);
-  // Benchmarks load the search routes far beyond the per-address limit that protects production.
-  const fixture = await startTestServer({ config: { searchRateLimit: '1000000000' } });
+  // Benchmarks load the search, lookup and submission routes far beyond the per-address limits that protect production.
+  const fixture = await startTestServer({ config: { searchRateLimit: '1000000000', lookupRateLimit: '1000000000', authRateLimit: '1000000000' } });
   try {
     const database = await databaseDescription(fixture);
     progress(`${database}; ${fixture.demo.catalogue.read} procedures loaded in ${fixture.loadSeconds.toFixed(1)} s`);
@@ -112,6 +116,11 @@ async function main(): Promise<void> {
       warmupRounds: mode.searchWarmupRounds,
     });
 
+    progress('submission: raw inserts, service, HTTP…');
+    const submission = await benchSubmission({ fixture, submissions: mode.submissions, concurrency: mode.submissionConcurrency });
+    progress('public lookup: service, HTTP…');
+    const lookup = await benchLookup({ fixture, http: mode.http, baseline: baseline.result, dossiers: 20, rounds: mode.searchRounds, warmupRounds: mode.searchWarmupRounds });
+
     const section = [
       `## Latest run (${mode.name})`,
       '',
@@ -122,6 +131,10 @@ async function main(): Promise<void> {
       baseline.markdown,
       '',
       catalogue.markdown,
+      '',
+      submission.markdown,
+      '',
+      lookup.markdown,
       '',
       `Run time: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
     ].join('\n');

@@ -79,7 +79,15 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
 }
 
 async function openPostgres(options: DatabaseOptions): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    // A process that freezes or loses its network mid-transaction must not hold locks (the dossier-code counter)
+    // for everyone else: the server ends such a session after 15 s idle in a transaction, a statement waits at most
+    // 10 s for a lock, and TCP keepalive notices a dead peer.
+    options: '-c idle_in_transaction_session_timeout=15000 -c lock_timeout=10000',
+    keepAlive: true,
+  });
   // An idle connection dropped by the server (restart, failover, a test dropping its database) must not crash the
   // process: the pool discards it and the next query opens a new one.
   pool.on('error', (error) => options.onIdleError?.(error));

@@ -172,7 +172,7 @@ export class PgBossJobQueue implements JobQueue {
   private ensureQueue(name: string): Promise<void> {
     let ready = this.queues.get(name);
     if (!ready) {
-      ready = this.boss.createQueue(name).then(
+      ready = createQueueRetryingDeadlocks(this.boss, name).then(
         () => {
           this.existingQueues.add(name);
         },
@@ -184,6 +184,23 @@ export class PgBossJobQueue implements JobQueue {
       this.queues.set(name, ready);
     }
     return ready;
+  }
+}
+
+/**
+ * pg-boss 10 creates a queue's partition without a lock of its own: two processes starting at once (a first
+ * deployment, a release adding a job) can deadlock there, and PostgreSQL kills one of them (40P01). Creating a
+ * queue is idempotent, so the loser simply tries again after a short random pause.
+ */
+async function createQueueRetryingDeadlocks(boss: PgBoss, name: string, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(name);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
+    }
   }
 }
 

@@ -1,0 +1,111 @@
+// Public lookup: the page a citizen reaches from the QR code on the receipt slip, `GET /tra-cuu/<code>?s=<secret>`,
+// loaded like the other HTTP benchmarks and divided by the bare Fastify route measured in the same run.
+import Fastify from 'fastify';
+import { sql } from 'kysely';
+import type { TestServer } from '../e2e/support/server.js';
+import { LookupService } from '../src/modules/lookup/index.js';
+import { httpTable, measureHttp, type HttpResult, type HttpSettings } from './http.js';
+import { ms, percentiles, table, type Percentiles } from './stats.js';
+import { submittedDossiers } from './submission.js';
+
+/** Lookup throughput the portal aims at, as a share of the bare route's. */
+export const lookupTargetShareOfBare = 0.4;
+
+export interface LookupBenchOptions {
+  fixture: TestServer;
+  http: HttpSettings;
+  baseline: HttpResult;
+  /** Dossiers to look up in turn (codes of several agencies, so no single row stays hot). */
+  dossiers: number;
+  /** Passes over all dossiers through the service, after `warmupRounds` unmeasured ones. */
+  rounds: number;
+  warmupRounds: number;
+}
+
+export interface LookupBenchOutcome {
+  markdown: string;
+  service: Percentiles;
+  selectOne: Percentiles;
+  http: HttpResult[];
+}
+
+async function samples(count: number, warmup: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < warmup + count; i++) {
+    const started = performance.now();
+    await fn(i);
+    if (i >= warmup) out.push(performance.now() - started);
+  }
+  return out;
+}
+
+/**
+ * Bare Fastify routes (no plugins, JSON) in this process that do part of a lookup's work, to split its cost:
+ * one `select 1` through the portal's database handle, and `LookupService.find` itself.
+ */
+async function measureBareWithDatabase(options: LookupBenchOptions, lookup: LookupService, dossiers: { code: string; secret: string }[]): Promise<HttpResult[]> {
+  const app = Fastify({ logger: false });
+  app.get('/select-1', async () => (await sql<{ one: number }>`select 1 as one`.execute(options.fixture.database.db)).rows[0]);
+  app.get<{ Params: { code: string }; Querystring: { s: string } }>('/find/:code', async (request) => lookup.find(request.params.code, request.query.s));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('the bare server has no TCP address');
+    const baseUrl = `http://127.0.0.1:${address.port}`;
+    return [
+      await measureHttp({ name: 'bare Fastify + `select 1` (JSON)', baseUrl, paths: ['/select-1'] }, options.http),
+      await measureHttp(
+        { name: 'bare Fastify + `LookupService.find` (JSON)', baseUrl, paths: dossiers.map((d) => `/find/${encodeURIComponent(d.code)}?s=${d.secret}`) },
+        options.http,
+      ),
+    ];
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * `LookupService.find` called directly next to `select 1` on the same handle (what the database costs), then over
+ * HTTP: the lookup result page, the empty lookup form (same page machinery, no query), bare routes doing the
+ * lookup's database work, and the bare route itself.
+ */
+export async function benchLookup(options: LookupBenchOptions): Promise<LookupBenchOutcome> {
+  const { fixture, rounds, warmupRounds } = options;
+  const dossiers = await submittedDossiers(fixture, options.dossiers);
+  const lookup = new LookupService(fixture.database.db);
+  const calls = rounds * dossiers.length;
+  const warmCalls = warmupRounds * dossiers.length;
+  const service = percentiles(await samples(calls, warmCalls, (i) => lookup.find(dossiers[i % dossiers.length]!.code, dossiers[i % dossiers.length]!.secret)));
+  const selectOne = percentiles(await samples(calls, warmCalls, () => sql`select 1`.execute(fixture.database.db)));
+
+  const result = await measureHttp(
+    {
+      name: 'lookup result `GET /tra-cuu/<code>?s=…`',
+      baseUrl: fixture.baseUrl,
+      paths: dossiers.map((d) => `/tra-cuu/${encodeURIComponent(d.code)}?s=${d.secret}`),
+    },
+    options.http,
+  );
+  const form = await measureHttp({ name: 'lookup form `GET /tra-cuu` (no query)', baseUrl: fixture.baseUrl, paths: ['/tra-cuu'] }, options.http);
+  const bare = await measureBareWithDatabase(options, lookup, dossiers);
+  const share = result.rps / options.baseline.rps;
+  const verdict = share >= lookupTargetShareOfBare ? 'met' : '**missed**';
+  const markdown = [
+    '### Public lookup',
+    '',
+    `${dossiers.length} submitted dossiers looked up in turn by code and slip secret; the service directly (${calls} calls after ${warmCalls} warm-up ones), then over HTTP.`,
+    '',
+    table(
+      ['call', 'p50', 'p95', 'p99'],
+      [
+        ['`LookupService.find(code, secret)`', ms(service.p50), ms(service.p95), ms(service.p99)],
+        ['`select 1` (same handle)', ms(selectOne.p50), ms(selectOne.p95), ms(selectOne.p99)],
+      ],
+    ),
+    '',
+    httpTable([options.baseline, ...bare, form, result], options.baseline),
+    '',
+    `Target ≥ ${Math.round(lookupTargetShareOfBare * 100)}% of the bare route's req/s: ${verdict} (${Math.round(share * 100)}%; the form page without a query reaches ${Math.round((form.rps / options.baseline.rps) * 100)}%).`,
+  ].join('\n');
+  return { markdown, service, selectOne, http: [result, form, ...bare] };
+}
