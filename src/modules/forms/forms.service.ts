@@ -23,7 +23,12 @@ function option(unit: { code: string; fullName: string; fullNameEn: string | nul
 }
 
 /** Finds the e-form of a procedure and the lists its pages need. */
+const UNITS_TTL_MS = 10 * 60_000;
+
 export class FormsService {
+  private readonly definitions = new Map<string, FormDefinition>();
+  private unitsCache: { provinces: Promise<UnitOption[]>; communes: Map<string, Promise<UnitOption[]>>; at: number } | null = null;
+
   constructor(
     private readonly repository: FormsRepository,
     private readonly procedures: ProcedureContentSource,
@@ -49,7 +54,16 @@ export class FormsService {
    */
   async definitionFor(procedureCode: string, procedureVersionId?: number): Promise<FormDefinition> {
     const stored = await this.repository.latest(procedureCode);
-    if (stored) return parseDefinition(stored.definition);
+    if (stored) {
+      // Every page of the wizard needs the definition: the schema check runs once per stored version and edit.
+      const key = `${stored.procedureCode}:${stored.version}:${new Date(stored.updatedAt).getTime()}`;
+      const cached = this.definitions.get(key);
+      if (cached) return cached;
+      const definition = parseDefinition(stored.definition);
+      if (this.definitions.size > 5000) this.definitions.clear();
+      this.definitions.set(key, definition);
+      return definition;
+    }
     const procedure = await this.procedures.procedureContent(procedureCode, procedureVersionId);
     if (!procedure) throw new DomainError(FormsErrors.procedureUnknown, { params: { code: procedureCode } });
     return genericDefinition(procedure);
@@ -71,11 +85,24 @@ export class FormsService {
    * names in a summary). A province code that does not exist gets no communes, and validation says so.
    */
   async lookupsFor(definition: FormDefinition, values: FormValues): Promise<FormLookups> {
-    const provinces = (await this.units.listProvinces()).map(option);
+    // Units change only when an administrator loads a new edition: kept in memory for ten minutes.
+    if (!this.unitsCache || Date.now() - this.unitsCache.at > UNITS_TTL_MS) {
+      const provincesPromise = this.units.listProvinces().then((rows) => rows.map(option));
+      provincesPromise.catch(() => (this.unitsCache = null));
+      this.unitsCache = { provinces: provincesPromise, communes: new Map(), at: Date.now() };
+    }
+    const cache = this.unitsCache;
+    const provinces = await cache.provinces;
     const communes: FormLookups['communes'] = {};
     for (const code of provincesInValues(definition, values)) {
       if (!provinces.some((p) => p.code === code)) continue;
-      communes[code] = (await this.units.listCommunes(code)).map(option);
+      let list = cache.communes.get(code);
+      if (!list) {
+        list = this.units.listCommunes(code).then((rows) => rows.map(option));
+        list.catch(() => cache.communes.delete(code));
+        cache.communes.set(code, list);
+      }
+      communes[code] = await list;
     }
     return { provinces, communes };
   }
