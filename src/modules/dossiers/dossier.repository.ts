@@ -226,6 +226,10 @@ export class DossierRepository {
     return row.id;
   }
 
+  async setCode(trx: Transaction<Schema>, dossierId: number, code: string): Promise<void> {
+    await trx.updateTable('dossier').set({ code }).where('id', '=', dossierId).execute();
+  }
+
   async copyUploadsToDocuments(trx: Transaction<Schema>, draftId: string, dossierId: number) {
     await sql`insert into dossier_document (dossier_id, field_id, requirement_name, storage_key, file_name, mime, size_bytes, sha256, pages, source)
       select ${dossierId}, field_id, requirement_name, storage_key, file_name, mime, size_bytes, sha256, pages, 'upload'

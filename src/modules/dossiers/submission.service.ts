@@ -219,9 +219,10 @@ export class SubmissionService {
       }
       // Edited in another tab between our validation and the lock: validate again with the new answers.
       if (row.updated_at.getTime() !== draft.updatedAt.getTime()) return 'changed';
-      const code = await this.ports.codes.next(trx, agency.code, now);
+      // The dossier number comes from one counter row per agency and day, locked until commit: it is taken last,
+      // so concurrent submissions to the same agency wait for a few statements, not the whole transaction.
       const dossierId = await this.repository.insertDossier(trx, {
-        code,
+        code: `pending-${draft.id}`,
         lookupSecret: this.ports.codes.secret(),
         draftId: draft.id,
         procedureId: draft.procedure.id,
@@ -248,6 +249,8 @@ export class SubmissionService {
         toAgencyId: agency.id,
       });
       await this.repository.markDraftSubmitted(trx, draft.id, dossierId);
+      const code = await this.ports.codes.next(trx, agency.code, now);
+      await this.repository.setCode(trx, dossierId, code);
       await this.ports.notify(trx, { dossierId, code, applicant, template: 'dossier.submitted', params: { code, procedure: draft.procedure.name } });
       return { code, created: true };
     });
