@@ -12,6 +12,7 @@ import type { HttpSettings } from './http.js';
 import { benchLookup } from './lookup.js';
 import { table } from './stats.js';
 import { benchSubmission } from './submission.js';
+import { parseScale, seedDossiers } from './seed-dossiers.js';
 
 const docPath = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const beginMarker = '<!-- bench:begin — written by `npm run bench`; edits between these markers are overwritten -->';
@@ -118,6 +119,14 @@ async function main(): Promise<void> {
 
     progress('submission: raw inserts, service, HTTP…');
     const submission = await benchSubmission({ fixture, submissions: mode.submissions, concurrency: mode.submissionConcurrency });
+    const scaleArg = args.find((a) => a.startsWith('--scale='));
+    let scaleLine = '';
+    if (scaleArg) {
+      const count = parseScale(scaleArg.slice('--scale='.length));
+      progress(`generating ${count.toLocaleString('en')} dossiers…`);
+      const seeded = await seedDossiers(fixture.database.db, count, (done) => progress(`  ${done.toLocaleString('en')} dossiers`));
+      scaleLine = `Dossier table at scale: ${count.toLocaleString('en')} generated dossiers (${seeded.rows.toLocaleString('en')} inserted in ${seeded.seconds.toFixed(0)} s, ${Math.round(seeded.rows / Math.max(seeded.seconds, 0.001)).toLocaleString('en')} rows/s); the lookup below runs against it.`;
+    }
     progress('public lookup: service, HTTP…');
     const lookup = await benchLookup({ fixture, http: mode.http, baseline: baseline.result, dossiers: 20, rounds: mode.searchRounds, warmupRounds: mode.searchWarmupRounds });
 
@@ -134,6 +143,7 @@ async function main(): Promise<void> {
       '',
       submission.markdown,
       '',
+      ...(scaleLine ? [scaleLine, ''] : []),
       lookup.markdown,
       '',
       `Run time: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
