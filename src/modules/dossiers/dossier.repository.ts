@@ -284,7 +284,8 @@ export class DossierRepository {
 
   async dossierByCode(code: string, db: Db = this.db, forUpdate = false) {
     let q = this.dossierQuery(db).where('d.code', '=', code);
-    if (forUpdate) q = q.forUpdate();
+    // Lock the dossier row only, not the procedure and agency rows joined for display.
+    if (forUpdate) q = q.forUpdate('d');
     return q.executeTakeFirst();
   }
 
