@@ -9,6 +9,7 @@ export { SubmissionService } from './submission.service.js';
 export type { DraftView, FormBundle, SubmitOutcome } from './submission.service.js';
 export { DossierRepository } from './dossier.repository.js';
 export { dossierRoutes } from './dossiers.routes.js';
+export { StatusTag } from './dossiers.pages.js';
 export { purgeExpiredDrafts } from './drafts.purge.js';
 export { SubmissionErrors } from './submission.errors.js';
 export { UploadErrors, DossierCodeErrors } from './dossiers.errors.js';

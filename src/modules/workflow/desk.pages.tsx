@@ -1,5 +1,6 @@
 import type { ViewContext } from '../../platform/http/context.js';
 import { formatDateTime } from '../../platform/views/format.js';
+import { StatusTag } from '../dossiers/index.js';
 import { CsrfField, ErrorSummary, Page, Pagination, SummaryList, Tag, type FieldError } from '../../platform/views/layout.js';
 import type { StatutoryDuration, SupplementWindow } from './desk.deadlines.js';
 import type { DeskDossier, QueuePage } from './desk.service.js';
@@ -17,22 +18,6 @@ export const deskPaths = {
 /** Which confirmation the detail page shows after a decision (query `?xong=`). */
 export type DoneNotice = 'received' | 'supplement' | 'refused';
 
-const toneOf: Record<string, 'grey' | 'green' | 'blue' | 'orange'> = {
-  awaiting_reception: 'blue',
-  received: 'green',
-  processing: 'blue',
-  awaiting_supplement: 'orange',
-  awaiting_payment: 'orange',
-  refused: 'grey',
-  withdrawn: 'grey',
-  stopped: 'grey',
-  result_ready: 'green',
-  result_returned: 'green',
-};
-
-function StatusTag({ ctx, status }: { ctx: ViewContext; status: string }) {
-  return <Tag tone={toneOf[status] ?? 'grey'}>{ctx.t(`workflow.status.${status}`)}</Tag>;
-}
 
 /** Working hours to one decimal, in the page's language ("3,5 giờ làm việc"). */
 function hours(ctx: ViewContext, value: number): string {
@@ -293,7 +278,7 @@ export function DossierPageView({ ctx, d, answers, done, errors = [], conflict, 
             {d.history.map((e, i) => (
               <tr key={i}>
                 <td>{formatDateTime(ctx, e.at)}</td>
-                <td>{t(`workflow.action.${e.action}`)}</td>
+                <td>{t(`dossiers.action.${e.action}`)}</td>
                 <td>{e.actorName ?? t(`workflow.actorKind.${e.actorKind}`)}</td>
                 <td>{e.fromAgency && e.toAgency && e.fromAgency !== e.toAgency ? t('workflow.history.fromTo', { from: e.fromAgency, to: e.toAgency }) : (e.toAgency ?? e.fromAgency ?? '')}</td>
                 <td class="pre-text">{e.reason ?? ''}</td>
