@@ -1,4 +1,5 @@
 import { DomainError, type FieldProblem } from '../../platform/errors/errors.js';
+import { validatePersonalId, type PersonalIdProblem } from '../identity/index.js';
 import { FormsErrors } from './forms.errors.js';
 import {
   isAddress,
@@ -105,24 +106,24 @@ export function ageOn(birthDate: string, day: string): number {
 }
 
 /**
- * The 12-digit personal identification number: 3 digits of the province (or country) where the birth was
- * registered, 1 digit for century and sex, 2 digits of the birth year, 6 random digits (Decree 137/2015/NĐ-CP
- * art. 7, kept by the Law on Identification 2023 art. 12). Century/sex digit: 0/1 = born 1900–1999 male/female,
- * 2/3 = 2000–2099, 4/5 = 2100–2199 … There is no check digit, so only the format and the agreement with the
- * birth date and sex given in the form can be checked. Returns the message key of the first problem, or null.
+ * The personal identification number, checked by the one implementation of the rule (identity module:
+ * Decree 137/2015/NĐ-CP art. 13, Circular 59/2021/TT-BCA annex I) against the birth date and sex given in the form.
+ * Returns the message key of the first problem, or null.
  */
+const personalIdMessages: Record<PersonalIdProblem, MessageKey> = {
+  format: 'forms.validation.personalIdFormat',
+  registrationCode: 'forms.validation.personalIdProvince',
+  birthYearInFuture: 'forms.validation.personalIdBirthYear',
+  birthYearMismatch: 'forms.validation.personalIdBirthYear',
+  sexMismatch: 'forms.validation.personalIdSex',
+};
+
 export function checkPersonalId(id: string, facts: { birthDate?: unknown; sex?: unknown } = {}): MessageKey | null {
-  if (!/^\d{12}$/.test(id)) return 'forms.validation.personalIdFormat';
-  const place = Number(id.slice(0, 3));
-  if (place < 1 || place > 96) return 'forms.validation.personalIdProvince';
-  const digit = Number(id[3]);
-  const year = 1900 + Math.floor(digit / 2) * 100 + Number(id.slice(4, 6));
-  if (typeof facts.birthDate === 'string' && isIsoDate(facts.birthDate) && Number(facts.birthDate.slice(0, 4)) !== year) {
-    return 'forms.validation.personalIdBirthYear';
-  }
-  const sex = digit % 2 === 0 ? 'male' : 'female';
-  if ((facts.sex === 'male' || facts.sex === 'female') && facts.sex !== sex) return 'forms.validation.personalIdSex';
-  return null;
+  const problems = validatePersonalId(id, {
+    birthDate: typeof facts.birthDate === 'string' && isIsoDate(facts.birthDate) ? facts.birthDate : null,
+    sex: facts.sex === 'male' || facts.sex === 'female' ? facts.sex : null,
+  });
+  return problems[0] ? personalIdMessages[problems[0]] : null;
 }
 
 const PHONE = /^0\d{9,10}$/;
