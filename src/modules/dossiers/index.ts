@@ -13,7 +13,7 @@ export { StatusTag } from './dossiers.pages.js';
 export { purgeExpiredDrafts } from './drafts.purge.js';
 export { SubmissionErrors } from './submission.errors.js';
 export { UploadErrors, DossierCodeErrors } from './dossiers.errors.js';
-export { nextDossierCode, parseDossierCode, lookupSecret } from './dossier-code.js';
+export { nextDossierCode, parseDossierCode, lookupSecret, lookupSecretMatches } from './dossier-code.js';
 export { inspectUpload } from './attachments.js';
 export { renderReceiptSlip, receiptSlipLookupUrl, type ReceiptSlipData } from './receipt-slip.js';
 export type { DossierStatus, DossierChannel, ResultDelivery } from './dossiers.tables.js';

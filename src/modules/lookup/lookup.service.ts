@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import { DomainError, defineError } from '../../platform/errors/errors.js';
-import type { DossierStatus } from '../dossiers/dossiers.tables.js';
+import { lookupSecretMatches, parseDossierCode, type DossierStatus } from '../dossiers/index.js';
 
 export const LookupErrors = {
   // One error for "no such code" and "wrong second factor": a lookup must not tell which codes exist.
@@ -25,8 +25,6 @@ export interface PublicDossierView {
   history: { at: Date; action: string; toStatus: DossierStatus | null; toAgency: string | null }[];
 }
 
-const CODE_PATTERN = /^[A-Z0-9.]{1,35}-\d{6}-\d{4,}$/;
-
 function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -42,7 +40,7 @@ export class LookupService {
 
   normaliseCode(input: string): string {
     const code = input.trim().toUpperCase().replace(/\s+/g, '');
-    if (!CODE_PATTERN.test(code)) throw new DomainError(LookupErrors.badCode);
+    if (parseDossierCode(code) === null) throw new DomainError(LookupErrors.badCode);
     return code;
   }
 
@@ -75,7 +73,7 @@ export class LookupService {
     const matches =
       row !== undefined &&
       value.length >= 4 &&
-      (sameText(value.toUpperCase(), row.lookup_secret.toUpperCase()) || (row.phone_last4 !== null && sameText(value, row.phone_last4)));
+      (lookupSecretMatches(row.lookup_secret, value) || (row.phone_last4 !== null && sameText(value, row.phone_last4)));
     if (!row || !matches) throw new DomainError(LookupErrors.notFound);
     const events = await this.db
       .selectFrom('dossier_event as e')
