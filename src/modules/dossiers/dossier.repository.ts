@@ -75,14 +75,17 @@ export class DossierRepository {
       .execute();
   }
 
-  async parentAgencyName(agencyId: number): Promise<string | null> {
+  /** What the slip prints about the receiving agency: its governing body and the short name of its province. */
+  async slipAgency(agencyCode: string): Promise<{ parentName: string | null; provinceName: string | null }> {
     const row = await this.db
       .selectFrom('agency as a')
-      .innerJoin('agency as p', 'p.id', 'a.parent_id')
-      .select('p.name')
-      .where('a.id', '=', agencyId)
+      .leftJoin('agency as p', 'p.id', 'a.parent_id')
+      .leftJoin('administrative_unit_edition as e', (j) => j.on('e.is_current', '=', true))
+      .leftJoin('administrative_unit as u', (j) => j.onRef('u.edition_id', '=', 'e.id').onRef('u.code', '=', 'a.province_code'))
+      .select(['p.name as parent_name', 'u.name as province_name'])
+      .where('a.code', '=', agencyCode)
       .executeTakeFirst();
-    return row?.name ?? null;
+    return { parentName: row?.parent_name ?? null, provinceName: row?.province_name ?? null };
   }
 
   async agencyById(id: number) {

@@ -7,6 +7,7 @@ import { openTestDatabase } from '../../platform/db/testing.js';
 import { createWebApp } from '../../main/app.js';
 import { loadDemoData } from '../../main/seed.js';
 import { TestBrowser } from '../identity/testing.js';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +129,9 @@ describe('online submission journey', () => {
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['content-type'], 'application/pdf');
     assert.equal(res.rawPayload.subarray(0, 5).toString(), '%PDF-');
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: res.rawPayload }).toString();
+    assert.ok(text.includes(code), 'the slip carries the dossier code');
+    assert.match(text, /Ninh Bình, ngày \d{2} tháng \d{1,2} năm \d{4}/, 'the date line names the agency\'s province');
   });
 
   test('anyone with the code and the phone digits can look it up, without personal details', async () => {

@@ -320,9 +320,7 @@ export class SubmissionService {
   /** What the receipt and appointment slip (form 01) prints, from the dossier as submitted. */
   async slipData(actor: SessionUser, code: string): Promise<Omit<ReceiptSlipData, 'baseUrl' | 'documents'> & { documents: { name: string; originals: number; copies: number; pages: number }[] }> {
     const d = await this.dossier(actor, code);
-    const row = await this.repository.dossierByCode(d.code);
-    const agency = await this.repository.agencyById(row!.receiving_agency_id);
-    const parent = agency ? await this.repository.parentAgencyName(row!.receiving_agency_id) : null;
+    const agency = await this.repository.slipAgency(d.receivingAgency.code);
     const content = (await this.repository.versionContent(d.procedure.versionId)).content as {
       requirements?: { name: string; originals: number; copies: number }[];
       channels?: { channel: string; durations: { value: number; unit: string }[] }[];
@@ -338,16 +336,17 @@ export class SubmissionService {
       const requirement = content.requirements?.find((r) => r.name.startsWith(name) || name.startsWith(r.name));
       return { name, originals: requirement?.originals ?? 1, copies: requirement?.copies ?? 0, pages: info.pages };
     });
-    const online = content.channels?.find((c) => c.channel === 'online')?.durations[0];
+    // The duration of the dossier's own channel: the one the desk counts the due date from (workflow module).
+    const stated = content.channels?.find((c) => c.channel === d.channel)?.durations[0];
     const statutoryDuration =
-      online && (online.unit === 'working_day' || online.unit === 'working_hour' || online.unit === 'day')
-        ? { amount: online.value, unit: online.unit === 'working_day' ? ('working_days' as const) : online.unit === 'working_hour' ? ('working_hours' as const) : ('days' as const) }
+      stated && (stated.unit === 'working_day' || stated.unit === 'working_hour' || stated.unit === 'day')
+        ? { amount: stated.value, unit: stated.unit === 'working_day' ? ('working_days' as const) : stated.unit === 'working_hour' ? ('working_hours' as const) : ('days' as const) }
         : null;
-    const place = (agency?.address ?? '').split(',').pop()?.replace(/^\s*(tỉnh|thành phố)\s+/i, '').trim() || 'Việt Nam';
     return {
       code: d.code,
       lookupSecret: d.lookupSecret,
-      agency: { name: d.receivingAgency.name, parentName: parent, place },
+      // The date line names the province of the receiving agency ("Ninh Bình, ngày … tháng … năm …").
+      agency: { name: d.receivingAgency.name, parentName: agency.parentName, place: agency.provinceName ?? d.receivingAgency.name },
       applicant: { fullName: d.applicant.fullName, address: d.applicant.address, phone: d.applicant.phone, email: d.applicant.email },
       procedure: { code: d.procedure.code, name: d.procedure.name },
       documents,
