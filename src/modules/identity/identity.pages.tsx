@@ -53,6 +53,24 @@ function withNext(path: string, next: string | undefined): string {
 
 export type LoginNotice = 'verified' | 'passwordChanged' | 'signedOut' | null;
 
+/** The 6-digit one-time code field of the verification and password-reset pages. */
+function OneTimeCodeField({ ctx, form }: { ctx: IdentityViewContext; form: FormState }) {
+  return (
+    <TextField
+      ctx={ctx}
+      id="code"
+      label={ctx.t('identity.verify.code')}
+      hint={ctx.t('identity.verify.codeHint')}
+      value={v(form, 'code')}
+      error={errorOf(form.errors, 'code')}
+      autoComplete="one-time-code"
+      inputMode="numeric"
+      maxLength={6}
+      width="w-10"
+    />
+  );
+}
+
 export function LoginPage({
   ctx,
   form,
@@ -236,18 +254,7 @@ export function VerifyPage({
           spellcheck={false}
           maxLength={254}
         />
-        <TextField
-          ctx={ctx}
-          id="code"
-          label={t('identity.verify.code')}
-          hint={t('identity.verify.codeHint')}
-          value={v(form, 'code')}
-          error={errorOf(form.errors, 'code')}
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          maxLength={6}
-          width="w-10"
-        />
+        <OneTimeCodeField ctx={ctx} form={form} />
         <button class="button" type="submit">
           {t('identity.verify.submit')}
         </button>
@@ -314,18 +321,7 @@ export function RecoveryResetPage({ ctx, form }: { ctx: IdentityViewContext; for
           spellcheck={false}
           maxLength={254}
         />
-        <TextField
-          ctx={ctx}
-          id="code"
-          label={t('identity.verify.code')}
-          hint={t('identity.verify.codeHint')}
-          value={v(form, 'code')}
-          error={errorOf(form.errors, 'code')}
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          maxLength={6}
-          width="w-10"
-        />
+        <OneTimeCodeField ctx={ctx} form={form} />
         <TextField
           ctx={ctx}
           id="password"
