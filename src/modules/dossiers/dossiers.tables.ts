@@ -113,6 +113,11 @@ export interface DossierEventTable {
   to_agency_id: number | null;
   reason: string | null;
   visible_to_public: Generated<boolean>;
+  /** Control slip (form 06): the person the dossier is handed to, the step, its due moment, early/on time/late. */
+  to_user_id: ColumnType<number | null, number | null | undefined, number | null>;
+  step_name: ColumnType<string | null, string | null | undefined, string | null>;
+  step_due_at: NullableTimestamp;
+  timing: ColumnType<'early' | 'on_time' | 'late' | null, 'early' | 'on_time' | 'late' | null | undefined, 'early' | 'on_time' | 'late' | null>;
 }
 
 export interface DossierMessageTable {

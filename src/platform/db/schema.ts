@@ -1,9 +1,11 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AuditTables } from '../audit/audit.tables.js';
 import type { CalendarTables } from '../../modules/calendar/calendar.tables.js';
 import type { DossiersTables } from '../../modules/dossiers/dossiers.tables.js';
 import type { FormsTables } from '../../modules/forms/forms.tables.js';
 import type { IdentityTables } from '../../modules/identity/identity.tables.js';
 import type { NotificationsTables } from '../../modules/notifications/notifications.tables.js';
+import type { WorkflowTables } from '../../modules/workflow/workflow.tables.js';
 
 /**
  * Row types of every table, in step with migrations/ (a database test compares the two).
@@ -131,7 +133,7 @@ export interface AppUserTable {
  * Every table. The foundation's tables are declared here; each later module declares its own in
  * `modules/<module>/<module>.tables.ts` (type-only imports), so modules do not edit one shared file.
  */
-export interface Database extends IdentityTables, FormsTables, DossiersTables, NotificationsTables, CalendarTables {
+export interface Database extends IdentityTables, FormsTables, DossiersTables, NotificationsTables, CalendarTables, WorkflowTables, AuditTables {
   administrative_unit_edition: AdministrativeUnitEditionTable;
   administrative_unit: AdministrativeUnitTable;
   agency: AgencyTable;
