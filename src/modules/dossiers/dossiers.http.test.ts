@@ -6,7 +6,7 @@ import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase } from '../../platform/db/testing.js';
 import { createWebApp } from '../../main/app.js';
 import { loadDemoData } from '../../main/seed.js';
-import { TestBrowser } from '../identity/testing.js';
+import { TestBrowser, signInCitizen } from '../identity/testing.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,9 +50,7 @@ function formFields(html: string): Record<string, string> {
 }
 
 async function signIn(b: TestBrowser) {
-  await b.get('/dang-nhap');
-  const res = await b.post('/dang-nhap', { account: 'citizen@demo.motcua.vn', password: 'Demo@2026' });
-  assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+  await signInCitizen(b, 'citizen@demo.motcua.vn', 'Demo@2026');
 }
 
 /** Fills the residence-confirmation e-form page by page, as a browser would, with `answers` on top. */

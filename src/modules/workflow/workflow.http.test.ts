@@ -14,7 +14,7 @@ import { pdfText } from '../../platform/pdf/testing.js';
 import { createStorage } from '../../platform/storage/index.js';
 import { seedOfficialCalendar } from '../calendar/index.js';
 import { createFormsService } from '../forms/index.js';
-import { TestBrowser } from '../identity/testing.js';
+import { TestBrowser, signInCitizen, signInOfficer } from '../identity/testing.js';
 import { createNotificationService } from '../notifications/index.js';
 import { createDeskService, workflowRoutes } from './index.js';
 
@@ -72,10 +72,10 @@ function postedFields(page: string, actionContains?: string): { action: string; 
   return { action: html(/action="([^"]*)"/.exec(form[1]!)?.[1] ?? ''), fields };
 }
 
+/** Signs a demo account in (officers through their second factor, with the identity module's helper). */
 async function signIn(b: TestBrowser, account: string) {
-  await b.get('/dang-nhap');
-  const res = await b.post('/dang-nhap', { account, password: 'Demo@2026' });
-  assert.equal(res.statusCode, 303, `${account} signs in: ${res.body.slice(0, 200)}`);
+  if (account.includes('@')) await signInCitizen(b, account, 'Demo@2026');
+  else await signInOfficer(b, account, 'Demo@2026');
 }
 
 /** The demo citizen applies online for a residence confirmation (1.010041), page by page; returns the dossier code. */
