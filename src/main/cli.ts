@@ -5,6 +5,7 @@ import cliProgress from 'cli-progress';
 import { loadConfig } from '../platform/config/config.js';
 import { openDatabase, type Database } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
+import { AUDIT_STREAMS, verifyAuditChain } from '../platform/audit/index.js';
 import { DomainError } from '../platform/errors/errors.js';
 import { translator } from '../platform/i18n/i18n.js';
 import { importCatalogue } from '../modules/catalogue/index.js';
@@ -26,6 +27,8 @@ Commands:
   create-user --kind citizen|officer --username NAME --name "Display name"
       [--agency AGENCY_CODE] [--roles desk,handler,leader,agency_admin,system_admin]
       The password is read from MOTCUA_PASSWORD, or generated and printed once.
+  audit:verify                      check the hash chain of the audit trail; exits 1 and names the first
+                                    broken link (stream, sequence, row id) if a row was edited, removed or added
 
 The database is DATABASE_URL, or the embedded one under DATA_DIR (default ./.data).`;
 
@@ -158,6 +161,17 @@ async function main(argv: string[]): Promise<number> {
       });
       console.log(`created ${kind} ${user.username} (id ${user.id})${generated ? `, password: ${password}` : ''}`);
       return 0;
+    }
+    case 'audit:verify': {
+      const report = await withDatabase((database) => verifyAuditChain(database.db));
+      if (report.ok) {
+        console.log(`audit trail intact: ${report.checked} events in ${AUDIT_STREAMS} streams`);
+        return 0;
+      }
+      for (const b of report.breaks) console.error(`broken: stream ${b.stream}, sequence ${b.seq}, row id ${b.id}: ${b.reason}`);
+      const first = report.firstBreak!;
+      console.error(`first broken link: row id ${first.id} (stream ${first.stream}, sequence ${first.seq}): ${first.reason}`);
+      return 1;
     }
     default:
       console.log(usage);
