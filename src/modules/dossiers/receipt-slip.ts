@@ -1,5 +1,5 @@
 import { translator, type Locale, type Translate } from '../../platform/i18n/i18n.js';
-import { formDateParts, PdfBuilder, type RichText } from '../../platform/pdf/index.js';
+import { formDateParts, formTitle, labelled, PdfBuilder } from '../../platform/pdf/index.js';
 import type { DossierChannel, ResultDelivery } from './dossiers.tables.js';
 
 /**
@@ -100,8 +100,7 @@ export async function renderReceiptSlip(data: ReceiptSlipData): Promise<Uint8Arr
     placeDate: t('dossiers.slip.placeDate', { place: data.agency.place, ...formDateParts(issuedAt) }),
   });
 
-  pdf.paragraph(t('dossiers.slip.title'), { size: 14, bold: true, align: 'center', spaceBefore: 16, balance: true });
-  if (awaiting) pdf.paragraph(t('dossiers.slip.awaitingSubtitle'), { italic: true, align: 'center' });
+  formTitle(pdf, t('dossiers.slip.title'), awaiting ? t('dossiers.slip.awaitingSubtitle') : null);
 
   // Code and lookup secret on the left, the QR code on the right of the same band.
   pdf.space(8);
@@ -185,10 +184,6 @@ export async function renderReceiptSlip(data: ReceiptSlipData): Promise<Uint8Arr
   }
   pdf.paragraph(t('dossiers.slip.secretNote'), { italic: true, size: 10, spaceBefore: 10 });
   return pdf.save();
-}
-
-function labelled(label: string, value: { text: string; bold?: boolean }[]): RichText {
-  return [{ text: `${label} ` }, ...value];
 }
 
 function dateTime(t: Translate, at: Date): string {

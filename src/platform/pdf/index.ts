@@ -19,3 +19,4 @@ export {
 export { drawQrCode, qrMatrix, type DrawQrOptions, type QrErrorCorrection, type QrMatrix } from './qr.js';
 export { formDateParts, type FormDateParts } from './dates.js';
 export { fontBytes, type FontFamily, type FontStyle } from './fonts.js';
+export { formTitle, labelled, standardFormHeading, type StandardFormHeading } from './forms.js';
