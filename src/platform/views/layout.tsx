@@ -17,7 +17,14 @@ export interface PageProps {
 
 /** Local paths only: the language switch must never become an open redirect. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/';
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return '/';
+  // A Location header carries ASCII only: anything else (non-ASCII, spaces, control characters) is percent-encoded,
+  // so a crafted `next` can neither break the header nor make the server fail.
+  try {
+    return next.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
+  } catch {
+    return '/'; // a lone surrogate cannot be encoded
+  }
 }
 
 function LanguageSwitch({ ctx }: { ctx: ViewContext }) {
