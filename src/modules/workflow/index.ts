@@ -10,6 +10,8 @@ import { createCalendarService, type CalendarService } from '../calendar/index.j
 import type { NotificationService } from '../notifications/index.js';
 import { DeskRepository } from './desk.repository.js';
 import { DeskService, type DeskPorts } from './desk.service.js';
+import { ProcessRepository } from './process.repository.js';
+import { ProcessService } from './process.service.js';
 
 export { DeskService } from './desk.service.js';
 export type {
@@ -30,6 +32,11 @@ export type {
 export { dueAtFor, statutoryDurationFor, supplementWindow } from './desk.deadlines.js';
 export type { DurationUnit, StatutoryDuration, SupplementWindow, SupplementWindowPolicy } from './desk.deadlines.js';
 export { WorkflowErrors } from './workflow.errors.js';
+// Internal process definitions ("quy trình nội bộ") and their editor.
+export { ProcessService, builtInProcess, checkProcessDraft, processRoles, processStepKinds, rolesForKind } from './process.service.js';
+export type { ProcessDraft, StepInput } from './process.service.js';
+export { ProcessErrors } from './process.errors.js';
+export type { ProcessDefinition, ProcessRole, ProcessStep, ProcessStepKind } from './process.model.js';
 export { workflowRoutes } from './workflow.routes.js';
 export type { WorkflowRouteDeps } from './workflow.routes.js';
 
@@ -59,4 +66,9 @@ export function createDeskService(database: Database, options: DeskServiceOption
     ...(options.supplementPolicy ? { supplementPolicy: options.supplementPolicy } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
+}
+
+/** The internal-process service over a database: `current(procedureId, receivingAgencyId)` for the engine, the editor's reads and writes. */
+export function createProcessService(database: Database): ProcessService {
+  return new ProcessService(new ProcessRepository(database.db));
 }
