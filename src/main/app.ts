@@ -12,7 +12,7 @@ import { LookupService, lookupRoutes } from '../modules/lookup/index.js';
 import { createFormsService, type FormValues } from '../modules/forms/index.js';
 import { DossierRepository, createSubmissionService, dossierRoutes } from '../modules/dossiers/index.js';
 import { createStorage } from '../platform/storage/index.js';
-import { createDeskService, workflowRoutes } from '../modules/workflow/index.js';
+import { createDeskService, createSlipsService, slipRoutes, workflowRoutes } from '../modules/workflow/index.js';
 import multipart from '@fastify/multipart';
 
 export interface WebAppOptions {
@@ -90,6 +90,7 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     submitRateLimit: config.authRateLimit * 3,
   });
   await app.register(workflowRoutes, { desk: createDeskService(database, { notifications }), storage, forms });
+  await app.register(slipRoutes, { slips: createSlipsService(database) });
   await app.register(lookupRoutes, { lookup: new LookupService(database.db), rateLimit: config.lookupRateLimit });
   if (config.nodeEnv !== 'production') await app.register(notificationDevRoutes, { notifications, nodeEnv: config.nodeEnv });
   return app;

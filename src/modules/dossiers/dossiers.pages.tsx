@@ -8,6 +8,16 @@ type DossierDetail = Awaited<ReturnType<SubmissionService['dossier']>>;
 type DossierListItem = Awaited<ReturnType<SubmissionService['myDossiers']>>[number];
 type DraftListItem = Awaited<ReturnType<SubmissionService['openDrafts']>>[number];
 
+/** Forms 02 (supplement request), 03 (refusal), 04 (apology) and 05 (stop) the dossier's history shows were issued. */
+function applicantForms(events: readonly { action: string; to_status: string | null }[]): string[] {
+  const forms: string[] = [];
+  if (events.some((e) => e.action === 'supplement_requested')) forms.push('02');
+  if (events.some((e) => e.to_status === 'refused')) forms.push('03');
+  if (events.some((e) => e.action.startsWith('apology'))) forms.push('04');
+  if (events.some((e) => e.to_status === 'stopped')) forms.push('05');
+  return forms;
+}
+
 const toneOf: Record<DossierStatus, 'grey' | 'green' | 'blue' | 'orange'> = {
   awaiting_reception: 'blue',
   received: 'blue',
@@ -109,6 +119,18 @@ export function DossierPage({ ctx, d, justSubmitted, errors }: { ctx: ViewContex
         </a>
         <a href={`/tra-cuu/${d.code}?s=${encodeURIComponent(d.lookupSecret)}`}>{t('dossiers.detail.publicLookup')}</a>
       </div>
+      {/* The agency's standard documents of this dossier (forms 02, 03, 05; workflow module, /ho-so/:code/phieu/:form). */}
+      {applicantForms(d.events).length > 0 ? (
+        <ul aria-label={t('workflow.slips.link.heading')}>
+          {applicantForms(d.events).map((form) => (
+            <li key={form}>
+              <a href={`/ho-so/${encodeURIComponent(d.code)}/phieu/${form}`} download>
+                {t(`workflow.slips.link.${form}`)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
 
       {d.supplement ? (
         <section class="panel" aria-labelledby="supplement">

@@ -4,6 +4,8 @@ import { StatusTag } from '../dossiers/index.js';
 import { CsrfField, ErrorSummary, Page, Pagination, SummaryList, Tag, type FieldError } from '../../platform/views/layout.js';
 import type { StatutoryDuration, SupplementWindow } from './desk.deadlines.js';
 import type { DeskDossier, QueuePage } from './desk.service.js';
+import { slipFormsFromHistory } from './slips.js';
+import { SlipLinks } from './slips.pages.js';
 
 /** Paths of the desk pages (Vietnamese, like the rest of the portal). */
 export const deskPaths = {
@@ -260,6 +262,8 @@ export function DossierPageView({ ctx, d, answers, done, errors = [], conflict, 
           {d.allowed.includes('refuse') ? <RefuseForm ctx={ctx} d={d} entered={entered} error={errorOf('reasons')} /> : null}
         </section>
       ) : null}
+
+      <SlipLinks ctx={ctx} code={d.code} forms={slipFormsFromHistory(d.history, true)} side="officer" />
 
       <h2>{t('workflow.dossier.history')}</h2>
       <div class="table-wrap">

@@ -10,6 +10,8 @@ import { createCalendarService, type CalendarService } from '../calendar/index.j
 import type { NotificationService } from '../notifications/index.js';
 import { DeskRepository } from './desk.repository.js';
 import { DeskService, type DeskPorts } from './desk.service.js';
+import { SlipsRepository } from './slips.repository.js';
+import { SlipsService } from './slips.service.js';
 import { ProcessRepository } from './process.repository.js';
 import { ProcessService } from './process.service.js';
 
@@ -39,6 +41,18 @@ export { ProcessErrors } from './process.errors.js';
 export type { ProcessDefinition, ProcessRole, ProcessStep, ProcessStepKind } from './process.model.js';
 export { workflowRoutes } from './workflow.routes.js';
 export type { WorkflowRouteDeps } from './workflow.routes.js';
+// Standard documents 02–06 as PDFs (Circular 03/2025/TT-VPCP, annex I).
+export { renderSlip, renderSupplementRequest, renderRefusal, renderApologyLetter, renderStopNotice, renderControlSlip, slipForms, applicantSlipForms, slipFormsFromHistory, slipPaths } from './slips.js';
+export type { SlipData, SlipForm, SlipAgency, SlipDossier, ControlSlipEntry } from './slips.js';
+export { SlipsService } from './slips.service.js';
+export { SlipErrors } from './slips.errors.js';
+export { SlipLinks } from './slips.pages.js';
+export { slipRoutes, type SlipRouteDeps } from './slips.routes.js';
+
+/** The service that loads the data of forms 02–06 of a dossier. */
+export function createSlipsService(database: Database): SlipsService {
+  return new SlipsService(new SlipsRepository(database.db));
+}
 
 export interface DeskServiceOptions {
   /** The outbox the applicant's messages go to (in the decision's transaction). */

@@ -60,5 +60,12 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     portal: PortalIdentity;
+    /** Every route registered on this server (method and URL pattern; HEAD omitted): the access-matrix test walks it. */
+    routeList: RegisteredRoute[];
   }
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
 }

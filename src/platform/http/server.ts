@@ -13,7 +13,7 @@ import { isLocale } from '../i18n/i18n.js';
 import { lastHeartbeat } from '../jobs/heartbeat.js';
 import { loggerOptions } from '../logging/logger.js';
 import { safeNext } from '../views/layout.js';
-import { LOCALE_COOKIE, localeOf, type PortalIdentity } from './context.js';
+import { LOCALE_COOKIE, localeOf, type PortalIdentity, type RegisteredRoute } from './context.js';
 import { sendError } from './errors.js';
 import './auth.js';
 
@@ -43,6 +43,11 @@ export async function createServer({ config, database, portal }: ServerOptions):
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.decorate('portal', portal);
+  const routeList: RegisteredRoute[] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url });
+  });
   app.decorateRequest('locale', 'vi');
   app.decorateRequest('user', null);
   app.decorateRequest('csrfToken', '');
