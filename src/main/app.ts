@@ -8,7 +8,7 @@ import { CatalogueRepository, CatalogueService, catalogueRoutes } from '../modul
 import { createAgencyService } from '../modules/admin/index.js';
 import { createIdentityServices, csrfPlugin, identityRoutes, sessionPlugin } from '../modules/identity/index.js';
 import { createNotificationService, notificationDevRoutes } from '../modules/notifications/index.js';
-import { LookupService, lookupRoutes } from '../modules/lookup/index.js';
+import { createLookupService, lookupRoutes } from '../modules/lookup/index.js';
 import { createFormsService, type FormValues } from '../modules/forms/index.js';
 import { DossierRepository, createSubmissionService, dossierRoutes } from '../modules/dossiers/index.js';
 import { createStorage } from '../platform/storage/index.js';
@@ -91,7 +91,10 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   });
   await app.register(workflowRoutes, { desk: createDeskService(database, { notifications }), storage, forms });
   await app.register(slipRoutes, { slips: createSlipsService(database) });
-  await app.register(lookupRoutes, { lookup: new LookupService(database.db), rateLimit: config.lookupRateLimit });
+  // The lookup keeps dossiers in memory and listens for their changes (its own connection on PostgreSQL).
+  const lookup = await createLookupService(database, { onFeedError: (error) => app.log.warn({ err: error }, 'lookup change feed down') });
+  app.addHook('onClose', async () => lookup.close());
+  await app.register(lookupRoutes, { lookup, rateLimit: config.lookupRateLimit });
   if (config.nodeEnv !== 'production') await app.register(notificationDevRoutes, { notifications, nodeEnv: config.nodeEnv });
   return app;
 }

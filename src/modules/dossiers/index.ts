@@ -2,7 +2,7 @@ import type { Database } from '../../platform/db/database.js';
 import type { FormsService } from '../forms/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { DossierRepository } from './dossier.repository.js';
-import { lookupSecret, nextDossierCode } from './dossier-code.js';
+import { lookupSecret } from './dossier-code.js';
 import { SubmissionService } from './submission.service.js';
 
 export { SubmissionService } from './submission.service.js';
@@ -13,14 +13,16 @@ export { StatusTag } from './dossiers.pages.js';
 export { purgeExpiredDrafts } from './drafts.purge.js';
 export { SubmissionErrors } from './submission.errors.js';
 export { UploadErrors, DossierCodeErrors } from './dossiers.errors.js';
+export { dossierChanged, onLocalDossierChange, DOSSIER_CHANGED_CHANNEL } from './dossier-changes.js';
 export { nextDossierCode, parseDossierCode, lookupSecret, lookupSecretMatches } from './dossier-code.js';
 export { inspectUpload } from './attachments.js';
 export { renderReceiptSlip, receiptSlipLookupUrl, type ReceiptSlipData } from './receipt-slip.js';
 export type { DossierStatus, DossierChannel, ResultDelivery } from './dossiers.tables.js';
 
 /**
- * The submission service with its real ports: the forms module's bundles, the dossier-code counter (in the
- * submission's transaction: a rolled-back submission gives its number back) and the notification outbox.
+ * The submission service with its real ports: the forms module's bundles, the slip's lookup secret and the
+ * notification outbox. (The dossier number is drawn inside the submission's own statement, in its transaction: a
+ * rolled-back submission gives its number back.)
  */
 export function createSubmissionService(
   database: Database,
@@ -28,7 +30,7 @@ export function createSubmissionService(
 ): SubmissionService {
   return new SubmissionService(new DossierRepository(database.db), {
     forms: { bundleFor: (code, versionId) => deps.forms.bundleFor(code, versionId) },
-    codes: { next: (trx, agencyCode, at) => nextDossierCode(trx, agencyCode, at), secret: () => lookupSecret() },
+    codes: { secret: () => lookupSecret() },
     async notify(trx, event) {
       // Both channels the applicant gave; the delivery worker (notifications issue) sends them.
       const params = event.params;

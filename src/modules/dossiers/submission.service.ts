@@ -6,6 +6,10 @@ import { DomainError, type FieldProblem } from '../../platform/errors/errors.js'
 import type { DossierRepository } from './dossier.repository.js';
 import type { ApplicantSnapshot, DossierStatus, ResultDelivery } from './dossiers.tables.js';
 import { SubmissionErrors } from './submission.errors.js';
+import { DossierCodeErrors } from './dossiers.errors.js';
+import { vietnamDay } from './dossier-code.js';
+import { dossierChanged } from './dossier-changes.js';
+import { isAgencyCode } from '../admin/index.js';
 import type { ReceiptSlipData } from './receipt-slip.js';
 
 /** The e-form of a procedure, as submission needs it (built from the forms module by the composition root). */
@@ -24,7 +28,8 @@ export interface FormBundle {
 
 export interface SubmissionPorts {
   forms: { bundleFor(procedureCode: string, procedureVersionId: number): Promise<FormBundle> };
-  codes: { next(trx: Transaction<Schema>, agencyCode: string, at: Date): Promise<string>; secret(): string };
+  /** The slip's lookup secret of a new dossier (its number is drawn in the submission's statement). */
+  codes: { secret(): string };
   /** Writes outgoing messages in the caller's transaction (outbox). */
   notify(trx: Transaction<Schema>, event: { dossierId: number; code: string; applicant: ApplicantSnapshot; template: string; params: Record<string, string> }): Promise<void>;
   draftLifetimeDays: number;
@@ -106,13 +111,17 @@ export class SubmissionService {
   }
 
   async draft(actor: SessionUser, draftId: string): Promise<DraftView> {
+    return (await this.draftInContext(actor, draftId)).view;
+  }
+
+  /** The draft (one query: with its procedure, uploads and chosen agency), checked to be the citizen's own. */
+  private async draftInContext(actor: SessionUser, draftId: string): Promise<{ view: DraftView; version: string; agencyCode: string | null }> {
     const userId = this.citizen(actor);
-    const row = /^[0-9a-f-]{36}$/.test(draftId) ? await this.repository.draft(draftId) : undefined;
+    const row = /^[0-9a-f-]{36}$/.test(draftId) ? await this.repository.draftWithContext(draftId) : undefined;
     if (!row || row.owner_user_id !== userId) throw new DomainError(SubmissionErrors.draftNotFound);
-    const [procedure, uploads] = await Promise.all([this.repository.procedureById(row.procedure_id), this.repository.draftUploads(row.id)]);
-    return {
+    const view: DraftView = {
       id: row.id,
-      procedure,
+      procedure: { id: row.procedure_id, code: row.procedure_code, name: row.procedure_name },
       procedureVersionId: row.procedure_version_id,
       formVersion: row.form_version,
       values: row.values,
@@ -122,8 +131,9 @@ export class SubmissionService {
       submittedDossierId: row.submitted_dossier_id,
       expiresAt: row.expires_at,
       updatedAt: row.updated_at,
-      uploads: uploads.map((u) => ({ id: u.id, fieldId: u.field_id, fileName: u.file_name, size: u.size_bytes, mime: u.mime, pages: u.pages })),
+      uploads: row.uploads.map((u) => ({ id: u.id, fieldId: u.field_id, fileName: u.file_name, size: u.size_bytes, mime: u.mime, pages: u.pages })),
     };
+    return { view, version: row.version, agencyCode: row.agency_code };
   }
 
   async openDrafts(actor: SessionUser) {
@@ -194,72 +204,59 @@ export class SubmissionService {
    * Submits the draft as an online dossier awaiting reception. Idempotent: a second call for the same draft
    * (double click, retry after a timeout, another tab) returns the same dossier code with created = false.
    */
-  async submit(actor: SessionUser, draftId: string): Promise<SubmitOutcome> {
+  async submit(actor: SessionUser, draftId: string, attempt = 1): Promise<SubmitOutcome> {
     const userId = this.citizen(actor);
     const now = this.clock();
     // Read and validate first: inside the transaction only the transaction's own session may be used (the
     // embedded database has one session, and other modules' reads would wait for it forever).
-    const draft = await this.draft(actor, draftId);
-    if (draft.submittedDossierId !== null) return this.alreadySubmitted(draft.submittedDossierId);
+    const { view: draft, version, agencyCode } = await this.draftInContext(actor, draftId);
+    if (draft.submittedDossierId !== null) return { code: await this.repository.dossierCode(draft.submittedDossierId), created: false };
     if (draft.expiresAt <= now) throw new DomainError(SubmissionErrors.draftExpired);
     const bundle = await this.ports.forms.bundleFor(draft.procedure.code, draft.procedureVersionId);
     const problems = this.problemsOf(draft, bundle);
     if (problems.length > 0) throw new DomainError(SubmissionErrors.formIncomplete, { fields: problems });
-    const agency = await this.repository.agencyById(draft.receivingAgencyId!);
-    if (!agency) throw new DomainError(SubmissionErrors.agencyNotReceiving);
+    if (agencyCode === null) throw new DomainError(SubmissionErrors.agencyNotReceiving);
+    // The code starts with the agency's identifier: refuse one that would make a malformed code (dossier-code.ts).
+    if (!isAgencyCode(agencyCode)) throw new DomainError(DossierCodeErrors.agencyCodeInvalid, { params: { agencyCode: agencyCode.slice(0, 40) } });
     const applicant = await bundle.applicant(draft.values, userId);
     const phoneDigits = (applicant.phone ?? '').replace(/\D/g, '');
+    const day = vietnamDay(now);
 
     const outcome = await this.repository.transaction(async (trx): Promise<SubmitOutcome | 'changed'> => {
-      const row = await this.repository.draft(draftId, trx, true);
-      if (!row || row.owner_user_id !== userId) throw new DomainError(SubmissionErrors.draftNotFound);
-      if (row.submitted_dossier_id !== null) {
-        const existing = await this.repository.dossierById(row.submitted_dossier_id, trx);
-        return { code: existing.code, created: false };
-      }
-      // Edited in another tab between our validation and the lock: validate again with the new answers.
-      if (row.updated_at.getTime() !== draft.updatedAt.getTime()) return 'changed';
-      // The dossier number comes from one counter row per agency and day, locked until commit: it is taken last,
-      // so concurrent submissions to the same agency wait for a few statements, not the whole transaction.
-      const dossierId = await this.repository.insertDossier(trx, {
-        code: `pending-${draft.id}`,
-        lookupSecret: this.ports.codes.secret(),
+      // One statement locks the draft, draws the number and writes the dossier, its documents and first event.
+      const submitted = await this.repository.submitDraft(trx, {
         draftId: draft.id,
+        ownerUserId: userId,
+        draftVersion: version,
+        agencyCode,
+        dayIso: day.iso,
+        yymmdd: day.yymmdd,
+        lookupSecret: this.ports.codes.secret(),
         procedureId: draft.procedure.id,
         procedureVersionId: draft.procedureVersionId,
         formVersion: draft.formVersion,
-        applicantUserId: userId,
         applicant,
-        onBehalfOf: null,
-        receivingAgencyId: agency.id,
-        channel: 'online',
-        status: 'awaiting_reception',
+        receivingAgencyId: draft.receivingAgencyId!,
         values: draft.values,
         resultDelivery: draft.resultDelivery!,
         phoneLast4: phoneDigits.length >= 4 ? phoneDigits.slice(-4) : null,
       });
-      await this.repository.copyUploadsToDocuments(trx, draft.id, dossierId);
-      await this.repository.insertEvent(trx, {
-        dossierId,
-        actorUserId: userId,
-        actorKind: 'citizen',
-        action: 'submitted',
-        fromStatus: null,
-        toStatus: 'awaiting_reception',
-        toAgencyId: agency.id,
-      });
-      await this.repository.markDraftSubmitted(trx, draft.id, dossierId);
-      const code = await this.ports.codes.next(trx, agency.code, now);
-      await this.repository.setCode(trx, dossierId, code);
+      if (!submitted) {
+        // Nothing written: say why, under the draft's lock.
+        const row = await this.repository.draft(draftId, trx, true);
+        if (!row || row.owner_user_id !== userId) throw new DomainError(SubmissionErrors.draftNotFound);
+        if (row.submitted_dossier_id !== null) return { code: await this.repository.dossierCode(row.submitted_dossier_id, trx), created: false };
+        // Edited in another tab between our validation and the lock: validate again with the new answers.
+        return 'changed';
+      }
+      const { id: dossierId, code } = submitted;
       await this.ports.notify(trx, { dossierId, code, applicant, template: 'dossier.submitted', params: { code, procedure: draft.procedure.name } });
       return { code, created: true };
     });
-    return outcome === 'changed' ? this.submit(actor, draftId) : outcome;
-  }
-
-  private async alreadySubmitted(dossierId: number): Promise<SubmitOutcome> {
-    const existing = await this.repository.dossierById(dossierId);
-    return { code: existing.code, created: false };
+    if (outcome !== 'changed') return outcome;
+    // A draft edited at every attempt (a script, not a person): stop rather than loop.
+    if (attempt >= 5) throw new Error(`draft ${draftId} kept changing during submission`);
+    return this.submit(actor, draftId, attempt + 1);
   }
 
   // ---- the citizen's dossiers ----
@@ -375,6 +372,7 @@ export class SubmissionService {
         reason: reason.slice(0, 1000) || null,
       });
       await this.ports.notify(trx, { dossierId: row.id, code: row.code, applicant: row.applicant, template: 'dossier.withdrawn', params: { code: row.code, procedure: row.procedure_name } });
+      await dossierChanged(trx, row.code);
     });
   }
 
@@ -404,6 +402,7 @@ export class SubmissionService {
         fromStatus: row.status,
         toStatus: next,
       });
+      await dossierChanged(trx, row.code);
     });
   }
 }

@@ -1,7 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { renderToString } from 'preact-render-to-string';
 import { sendPage, viewContext } from '../../platform/http/context.js';
 import { DomainError } from '../../platform/errors/errors.js';
-import { LookupErrors, type LookupService } from './lookup.service.js';
+import type { Locale } from '../../platform/i18n/i18n.js';
+import { LookupErrors, type LookupService, type PublicDossierView } from './lookup.service.js';
 import { LookupFormPage, LookupResultPage } from './lookup.pages.js';
 
 export interface LookupRouteDeps {
@@ -10,7 +12,59 @@ export interface LookupRouteDeps {
   rateLimit: number;
 }
 
-/** Public lookup without signing in: by code + check value (form), or by the QR link printed on the slip. */
+/*
+ * Result pages for visitors who are not signed in are the same for everyone looking at the same state of a dossier,
+ * except for the current address in the header's sign-in and language links. So each is rendered once per language
+ * with a marker in place of that address, and kept beside the view it shows: a view is immutable, and a changed
+ * dossier gets a new view object from the lookup service, so a WeakMap keyed by the view never serves a stale page.
+ * Signed-in visitors (their name and a sign-out form in the header) get a page rendered for them.
+ */
+const addressMarker = '\u0001address\u0001';
+const encodedMarker = encodeURIComponent(addressMarker);
+const renderedPages = new WeakMap<PublicDossierView, Partial<Record<Locale, string>>>();
+
+function sendResultPage(request: FastifyRequest, reply: FastifyReply, view: PublicDossierView): FastifyReply {
+  if (request.user) return sendPage(reply, <LookupResultPage ctx={viewContext(request)} view={view} />);
+  let byLocale = renderedPages.get(view);
+  if (!byLocale) renderedPages.set(view, (byLocale = {}));
+  let html = byLocale[request.locale];
+  if (html === undefined) {
+    html = `<!doctype html>${renderToString(<LookupResultPage ctx={{ ...viewContext(request), url: addressMarker }} view={view} />)}`;
+    byLocale[request.locale] = html;
+  }
+  return reply
+    .status(200)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(html.replaceAll(encodedMarker, encodeURIComponent(request.url)));
+}
+
+const isoDate = { type: ['string', 'null'], format: 'date-time' } as const;
+const publicDossierSchema = {
+  type: 'object',
+  description: 'What anyone holding the code and the second factor may see: no names, numbers or addresses.',
+  properties: {
+    code: { type: 'string' },
+    procedure: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+    status: { type: 'string', description: 'awaiting_reception, received, processing, awaiting_supplement, …' },
+    channel: { type: 'string' },
+    receivingAgency: { type: 'string' },
+    holderAgency: { type: 'string', description: 'The agency handling the dossier now.' },
+    submittedAt: { type: 'string', format: 'date-time' },
+    receivedAt: isoDate,
+    dueAt: { ...isoDate, description: 'When the result is due (set at reception).' },
+    completedAt: isoDate,
+    history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { at: { type: 'string', format: 'date-time' }, action: { type: 'string' }, toStatus: { type: ['string', 'null'] }, toAgency: { type: ['string', 'null'] } },
+      },
+    },
+  },
+} as const;
+
+/** Public lookup without signing in: by code + check value (form), by the QR link printed on the slip, or as JSON. */
 export async function lookupRoutes(app: FastifyInstance, deps: LookupRouteDeps): Promise<void> {
   const limited = { rateLimit: { max: deps.rateLimit, timeWindow: '1 minute' } };
 
@@ -26,7 +80,7 @@ export async function lookupRoutes(app: FastifyInstance, deps: LookupRouteDeps):
     if (errors.length > 0) return sendPage(reply, <LookupFormPage ctx={ctx} code={code} errors={errors} />, 400);
     try {
       const view = await deps.lookup.find(code, check);
-      return sendPage(reply, <LookupResultPage ctx={ctx} view={view} />);
+      return sendResultPage(request, reply, view);
     } catch (error) {
       if (error instanceof DomainError && (error.code === LookupErrors.notFound.code || error.code === LookupErrors.badCode.code)) {
         const field = error.code === LookupErrors.badCode.code ? 'code' : 'check';
@@ -40,7 +94,29 @@ export async function lookupRoutes(app: FastifyInstance, deps: LookupRouteDeps):
   app.get<{ Params: { code: string }; Querystring: { s?: string } }>('/tra-cuu/:code', { config: limited }, async (request, reply) => {
     const secret = typeof request.query.s === 'string' ? request.query.s : '';
     if (!secret) return sendPage(reply, <LookupFormPage ctx={viewContext(request)} code={request.params.code} errors={[]} />);
-    const view = await deps.lookup.find(request.params.code, secret);
-    return sendPage(reply, <LookupResultPage ctx={viewContext(request)} view={view} />);
+    const view = await deps.lookup.find(request.params.code, secret.slice(0, 20));
+    return sendResultPage(request, reply, view);
   });
+
+  app.get<{ Params: { code: string }; Querystring: { check: string } }>(
+    '/api/v1/dossiers/:code/status',
+    {
+      config: limited,
+      schema: {
+        tags: ['lookup'],
+        summary: 'Where a dossier is: its state, the agency handling it, the due date and the public history',
+        description:
+          'The public lookup as JSON. Needs the second factor printed on the receipt: the slip\'s check code or the last 4 digits of the applicant\'s phone. ' +
+          'An unknown code and a wrong check value give the same 404 (LOOKUP_NOT_FOUND), so the API does not tell which codes exist. Rate-limited per address.',
+        params: { type: 'object', properties: { code: { type: 'string', description: 'Dossier code, e.g. 000.00.30.H42-261123-0001' } }, required: ['code'] },
+        querystring: {
+          type: 'object',
+          properties: { check: { type: 'string', minLength: 4, maxLength: 20, description: 'Check code from the receipt, or the last 4 digits of the phone' } },
+          required: ['check'],
+        },
+        response: { 200: publicDossierSchema },
+      },
+    },
+    async (request) => deps.lookup.find(request.params.code, request.query.check),
+  );
 }

@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { LookupCache, type ChangeFeed } from './lookup.cache.js';
+import { LookupRepository } from './lookup.repository.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import { DomainError, defineError } from '../../platform/errors/errors.js';
 import { lookupSecretMatches, parseDossierCode, type DossierStatus } from '../dossiers/index.js';
@@ -31,12 +33,53 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** A cached dossier: the view, and the second factors every lookup is checked against. */
+interface CachedDossier {
+  view: PublicDossierView;
+  lookupSecret: string;
+  phoneLast4: string | null;
+}
+
+export interface LookupServiceOptions {
+  /** Most dossiers kept in memory (oldest stored first out). */
+  capacity?: number;
+  /** How this process learns of changes (see lookup.cache.ts); the cache is bypassed without one. */
+  feed?: (cache: LookupCache<unknown>) => ChangeFeed | Promise<ChangeFeed>;
+}
+
 /**
  * Public lookup by dossier code plus a second factor (RULES.md: codes are guessable, so the lookup also asks for
  * the last four digits of the applicant's phone or the secret printed on the slip / carried by its QR code).
+ * The public projection is served from an in-process cache kept exact by the change feed; the second factor is
+ * checked on every call, cached or not.
  */
 export class LookupService {
-  constructor(private readonly db: Kysely<Schema>) {}
+  private readonly cache: LookupCache<CachedDossier>;
+  private feed: ChangeFeed | null = null;
+
+  private constructor(
+    private readonly repository: LookupRepository,
+    capacity: number,
+  ) {
+    this.cache = new LookupCache<CachedDossier>(capacity);
+  }
+
+  static async create(db: Kysely<Schema>, options: LookupServiceOptions = {}): Promise<LookupService> {
+    const service = new LookupService(new LookupRepository(db), options.capacity ?? 100_000);
+    if (options.feed) service.feed = await options.feed(service.cache as LookupCache<unknown>);
+    return service;
+  }
+
+  /** Stops listening for changes (the process is shutting down). */
+  async close(): Promise<void> {
+    await this.feed?.close();
+    this.feed = null;
+  }
+
+  /** Dossiers held in memory now (for tests and the benchmark). */
+  get cachedCount(): number {
+    return this.cache.size;
+  }
 
   normaliseCode(input: string): string {
     const code = input.trim().toUpperCase().replace(/\s+/g, '');
@@ -47,54 +90,43 @@ export class LookupService {
   async find(codeInput: string, check: string): Promise<PublicDossierView> {
     const code = this.normaliseCode(codeInput);
     const value = check.trim();
-    const row = await this.db
-      .selectFrom('dossier as d')
-      .innerJoin('procedure as p', 'p.id', 'd.procedure_id')
-      .innerJoin('agency as ra', 'ra.id', 'd.receiving_agency_id')
-      .innerJoin('agency as ha', 'ha.id', 'd.holder_agency_id')
-      .select([
-        'd.id',
-        'd.code',
-        'd.lookup_secret',
-        'd.phone_last4',
-        'd.status',
-        'd.channel',
-        'd.submitted_at',
-        'd.received_at',
-        'd.due_at',
-        'd.completed_at',
-        'p.code as procedure_code',
-        'p.name as procedure_name',
-        'ra.name as receiving_agency',
-        'ha.name as holder_agency',
-      ])
-      .where('d.code', '=', code)
-      .executeTakeFirst();
+    const dossier = await this.dossier(code);
     const matches =
-      row !== undefined &&
+      dossier !== undefined &&
       value.length >= 4 &&
-      (lookupSecretMatches(row.lookup_secret, value) || (row.phone_last4 !== null && sameText(value, row.phone_last4)));
-    if (!row || !matches) throw new DomainError(LookupErrors.notFound);
-    const events = await this.db
-      .selectFrom('dossier_event as e')
-      .leftJoin('agency as ta', 'ta.id', 'e.to_agency_id')
-      .select(['e.at', 'e.action', 'e.to_status', 'ta.name as to_agency'])
-      .where('e.dossier_id', '=', row.id)
-      .where('e.visible_to_public', '=', true)
-      .orderBy('e.id')
-      .execute();
-    return {
-      code: row.code,
-      procedure: { code: row.procedure_code, name: row.procedure_name },
-      status: row.status,
-      channel: row.channel,
-      receivingAgency: row.receiving_agency,
-      holderAgency: row.holder_agency,
-      submittedAt: row.submitted_at,
-      receivedAt: row.received_at,
-      dueAt: row.due_at,
-      completedAt: row.completed_at,
-      history: events.map((e) => ({ at: e.at, action: e.action, toStatus: e.to_status, toAgency: e.to_agency })),
+      (lookupSecretMatches(dossier.lookupSecret, value) || (dossier.phoneLast4 !== null && sameText(value, dossier.phoneLast4)));
+    if (!dossier || !matches) throw new DomainError(LookupErrors.notFound);
+    return dossier.view;
+  }
+
+  private async dossier(code: string): Promise<CachedDossier | undefined> {
+    const fresh = this.feed ? await this.feed.sync() : false;
+    if (fresh) {
+      const hit = this.cache.get(code);
+      if (hit) return hit;
+    }
+    const generation = this.cache.generation;
+    const row = await this.repository.byCode(code);
+    // Unknown codes are not cached: a code that appears later must be found at once, and guesses must not fill memory.
+    if (!row) return undefined;
+    const dossier: CachedDossier = {
+      view: Object.freeze({
+        code: row.code,
+        procedure: { code: row.procedure_code, name: row.procedure_name },
+        status: row.status,
+        channel: row.channel,
+        receivingAgency: row.receiving_agency,
+        holderAgency: row.holder_agency,
+        submittedAt: row.submitted_at,
+        receivedAt: row.received_at,
+        dueAt: row.due_at,
+        completedAt: row.completed_at,
+        history: row.history.map((e) => ({ at: new Date(e.at), action: e.action, toStatus: e.to_status, toAgency: e.to_agency })),
+      }),
+      lookupSecret: row.lookup_secret,
+      phoneLast4: row.phone_last4,
     };
+    if (fresh) this.cache.put(code, dossier, generation);
+    return dossier;
   }
 }

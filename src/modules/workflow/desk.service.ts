@@ -3,7 +3,7 @@ import type { Database as Schema } from '../../platform/db/schema.js';
 import { CommonErrors, DomainError, type FieldProblem } from '../../platform/errors/errors.js';
 import type { SessionUser } from '../../platform/http/auth.js';
 import type { OfficeHoursInterval, WorkingCalendar } from '../calendar/index.js';
-import type { DossierChannel, DossierStatus, ResultDelivery } from '../dossiers/index.js';
+import { dossierChanged, type DossierChannel, type DossierStatus, type ResultDelivery } from '../dossiers/index.js';
 import { dueAtFor, statutoryDurationFor, supplementWindow, type StatutoryDuration, type SupplementWindow, type SupplementWindowPolicy } from './desk.deadlines.js';
 import type { DeskRepository } from './desk.repository.js';
 import { WorkflowErrors } from './workflow.errors.js';
@@ -340,6 +340,7 @@ export class DeskService {
         template: dueAt ? 'workflow.message.received' : 'workflow.message.receivedNoDue',
         params: dueAt ? { ...params, dueAt: this.ports.formatMoment(dueAt) } : params,
       });
+      await dossierChanged(trx, code); // the public lookup's cached copies
       return { code, receivedAt, dueAt, statutoryDuration: duration, rowVersion };
     });
   }
@@ -388,6 +389,7 @@ export class DeskService {
         template: cleanNote ? 'workflow.message.supplement' : 'workflow.message.supplementNoNote',
         params: { code, procedure: row.procedure_name, agency: row.holder_agency_name, items: listing, note: cleanNote },
       });
+      await dossierChanged(trx, code); // the public lookup's cached copies
       return { code, requestedAt: now, window, rowVersion };
     });
   }
@@ -427,6 +429,7 @@ export class DeskService {
         template: 'workflow.message.refused',
         params: { code, procedure: row.procedure_name, agency: row.holder_agency_name, reasons: cleanReasons },
       });
+      await dossierChanged(trx, code); // the public lookup's cached copies
       return { code, refusedAt: now, rowVersion };
     });
   }

@@ -16,6 +16,8 @@ export type DatabaseKind = 'embedded' | 'postgres';
  */
 export interface Database {
   readonly kind: DatabaseKind;
+  /** The PostgreSQL URL it was opened with ('' for the embedded one), for a connection of one's own (LISTEN). */
+  readonly url: string;
   readonly db: Kysely<Schema>;
   /** Runs `fn` on one session inside one transaction; `exec` runs multi-statement SQL scripts. */
   scriptTransaction<T>(fn: (exec: (script: string) => Promise<void>, query: ScriptQuery) => Promise<T>): Promise<T>;
@@ -54,6 +56,7 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
   const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
   return {
     kind: 'embedded',
+    url: '',
     db,
     async scriptTransaction(fn) {
       // Take the dialect's single session so no other query interleaves with the script.
@@ -94,6 +97,7 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
+    url: options.url,
     db,
     async scriptTransaction(fn) {
       const client = await pool.connect();
