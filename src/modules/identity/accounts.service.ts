@@ -10,6 +10,8 @@ import type { OneTimeCodeRepository } from './one-time-code.repository.js';
 import type { PasswordSetter } from './password.adapter.js';
 import type { ProfileRepository } from './profile.repository.js';
 import type { SessionRepository } from './session.repository.js';
+import type { SignInLockout } from './lockout.js';
+import { lockedError, type SecondFactorService } from './totp.service.js';
 
 /**
  * Version of the personal-data notice shown at registration (text: `identity.consent.*` in the catalogue).
@@ -44,6 +46,8 @@ export interface RegistrationInput {
 
 export type SignInOutcome =
   | { status: 'signedIn'; user: UserView }
+  /** An officer's password was right; the second factor (or its enrolment, when `enrolled` is false) comes next. */
+  | { status: 'secondFactorRequired'; user: UserView; enrolled: boolean }
   /** Right password, but the account's phone or e-mail was never proven: a new code is on its way (throttled). */
   | { status: 'verificationRequired'; account: string };
 
@@ -51,6 +55,10 @@ export interface AccountsOptions {
   /** Server secret for one-time-code HMACs (the session secret is fine). */
   codeSecret: string;
   now?: () => Date;
+  /** Per-account lockout with exponential backoff after failed sign-ins (absent: none, for unit tests). */
+  lockout?: SignInLockout;
+  /** Officers' second factor; `required` false only for development (OFFICER_SECOND_FACTOR=off). */
+  secondFactor?: { service: SecondFactorService; required: boolean };
 }
 
 const passwordMin = 8;
@@ -97,6 +105,8 @@ function checkCodeFormat(code: string, problems: FieldProblem[]): void {
 export class AccountsService {
   private readonly now: () => Date;
   private readonly codes: OneTimeCodes;
+  private readonly lockout: SignInLockout | null;
+  private readonly secondFactor: { service: SecondFactorService; required: boolean } | null;
 
   constructor(
     private readonly inTransaction: InTransaction,
@@ -109,6 +119,8 @@ export class AccountsService {
     if (options.codeSecret.length < 32) throw new Error('the one-time-code secret needs 32+ characters');
     this.now = options.now ?? (() => new Date());
     this.codes = new OneTimeCodes(options.codeSecret, this.now);
+    this.lockout = options.lockout ?? null;
+    this.secondFactor = options.secondFactor ?? null;
   }
 
   /**
@@ -203,8 +215,26 @@ export class AccountsService {
     if (input.password === '') problems.push(problem('password', 'identity.field.password.required'));
     if (problems.length > 0) throw invalid(problems);
     const username = accountUsername(input.account);
+    const now = this.now();
+    // A locked account is refused before its password is even checked: guesses during the lock teach nothing.
+    const candidate = this.lockout ? await this.users.findByUsername(username) : null;
+    if (candidate && this.lockout) {
+      const until = await this.lockout.lockedUntil(candidate.id, now);
+      if (until) throw lockedError(until, now);
+    }
     const user = await this.users.verifyPassword(username, input.password.slice(0, passwordMax * 4));
-    if (!user) throw new DomainError(IdentityErrors.signInFailed, { fields: [problem('account', 'identity.error.SIGN_IN_FAILED')] });
+    if (!user) {
+      if (candidate && this.lockout) {
+        const until = await this.lockout.recordFailure(candidate.id, now);
+        if (until) throw lockedError(until, now);
+      }
+      throw new DomainError(IdentityErrors.signInFailed, { fields: [problem('account', 'identity.error.SIGN_IN_FAILED')] });
+    }
+    if (user.kind === 'officer' && this.secondFactor?.required) {
+      // The failures are forgotten only once the second factor is right too.
+      return { status: 'secondFactorRequired', user, enrolled: (await this.secondFactor.service.status(user.id)) === 'confirmed' };
+    }
+    await this.lockout?.recordSuccess(user.id);
     if (user.kind === 'citizen') {
       const profile = await this.profiles.find(user.id);
       const contact = parseContact(user.username);

@@ -41,4 +41,46 @@ export const IdentityErrors = {
     'Sign-in with the national electronic identity (VNeID) is not configured on this portal.',
     'identity.error.IDENTITY_PROVIDER_NOT_CONFIGURED',
   ),
+  accountLocked: defineError(
+    'ACCOUNT_LOCKED',
+    'rate_limited',
+    'Too many failed sign-ins for this account: it is locked for a while, twice as long after each further failure (per account, shared by every web process).',
+    'identity.error.ACCOUNT_LOCKED',
+  ),
+  secondFactorInvalid: defineError(
+    'SECOND_FACTOR_INVALID',
+    'invalid',
+    'The authenticator code or recovery code is wrong, expired or already used.',
+    'identity.error.SECOND_FACTOR_INVALID',
+  ),
+  secondFactorExpired: defineError(
+    'SECOND_FACTOR_STEP_EXPIRED',
+    'unauthenticated',
+    'The sign-in waiting for its second factor is over (10 minutes) or was never started: sign in again.',
+    'identity.error.SECOND_FACTOR_STEP_EXPIRED',
+  ),
+  providerSignInFailed: defineError(
+    'IDENTITY_PROVIDER_SIGN_IN_FAILED',
+    'unauthenticated',
+    'The answer of the national identity provider could not be verified (state, nonce, PKCE, signature or claims): nothing was signed in.',
+    'identity.error.IDENTITY_PROVIDER_SIGN_IN_FAILED',
+  ),
+  identityLinkedElsewhere: defineError(
+    'IDENTITY_LINKED_TO_ANOTHER_ACCOUNT',
+    'conflict',
+    'This national electronic identity is already linked to another portal account, or this account to another identity.',
+    'identity.error.IDENTITY_LINKED_TO_ANOTHER_ACCOUNT',
+  ),
+  identityLinkNotForOfficers: defineError(
+    'IDENTITY_LINK_CITIZENS_ONLY',
+    'forbidden',
+    'Only citizen accounts sign in with or link a national electronic identity.',
+    'identity.error.IDENTITY_LINK_CITIZENS_ONLY',
+  ),
+  sessionNotFound: defineError(
+    'SESSION_NOT_FOUND',
+    'not_found',
+    'The session to end does not exist (any more) or is not one of the signed-in user\'s.',
+    'identity.error.SESSION_NOT_FOUND',
+  ),
 } as const;

@@ -22,6 +22,9 @@ import {
   type LoginNotice,
 } from './identity.pages.js';
 import type { ProfileService, ProfileView } from './profile.service.js';
+import { securityRoutes, startSecondFactor } from './security.routes.js';
+import type { SessionsService } from './sessions.service.js';
+import type { SecondFactorService } from './totp.service.js';
 
 export interface IdentityRouteDeps {
   accounts: AccountsService;
@@ -34,6 +37,10 @@ export interface IdentityRouteDeps {
   authRateLimit: number;
   /** Where officers land after signing in when no `next` is given. Default `/`. */
   officerHome?: string;
+  /** Officers' second factor; null or absent: officers sign in with the password alone (OFFICER_SECOND_FACTOR=off). */
+  secondFactor?: SecondFactorService | null;
+  /** "My sessions". */
+  sessions: SessionsService;
 }
 
 /** Where the national identity provider sends the browser back (implemented with the VNeID issue). */
@@ -138,6 +145,14 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
   const { accounts, profiles } = deps;
   const limited = { rateLimit: { max: deps.authRateLimit, timeWindow: '1 minute' } };
   const provider = deps.identityProvider ?? null;
+  const secure = deps.baseUrl.startsWith('https:');
+  await securityRoutes(app, {
+    secondFactor: deps.secondFactor ?? null,
+    sessions: deps.sessions,
+    authRateLimit: deps.authRateLimit,
+    secure,
+    officerHome: deps.officerHome ?? '/',
+  });
 
   function redirectToSignIn(request: FastifyRequest, reply: FastifyReply): FastifyReply {
     return reply.redirect(withQuery('/dang-nhap', { next: request.url }), 303);
@@ -170,6 +185,9 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
       const outcome = await accounts.signIn({ account: body.account, password: body.password, locale: request.locale });
       if (outcome.status === 'verificationRequired') {
         return reply.redirect(withQuery('/xac-thuc', { 'tai-khoan': outcome.account, next }), 303);
+      }
+      if (outcome.status === 'secondFactorRequired') {
+        return reply.redirect(startSecondFactor(reply, outcome.user, outcome.enrolled, secure, next), 303);
       }
       const user = await login(reply, outcome.user.id);
       request.log.info({ action: 'identity.signIn', userId: user.id, kind: user.kind }, 'signed in');

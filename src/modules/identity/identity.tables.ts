@@ -14,6 +14,11 @@ export interface SessionTable {
   created_at: Timestamp;
   last_seen_at: Timestamp;
   expires_at: Timestamp;
+  /** The browser's User-Agent at sign-in (cut to 300 characters), for the "my sessions" page. */
+  user_agent: ColumnType<string | null, string | null | undefined, string | null>;
+  ip: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The ID token of a sign-in through an identity provider, for RP-initiated logout. */
+  provider_id_token: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** What a citizen tells us about themselves, reused to prefill forms. One row per citizen account. */
@@ -31,6 +36,10 @@ export interface CitizenProfileTable {
   email: string | null;
   /** When the account's own phone or e-mail (its username) was proven with a one-time code; null while pending. */
   contact_verified_at: NullableTimestamp;
+  /** When the national identity vouched for personal id, name, birth date and sex (locked in forms); null if never. */
+  identity_verified_at: NullableTimestamp;
+  /** Which provider vouched, e.g. 'vneid'. */
+  identity_verified_by: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -70,7 +79,48 @@ export interface CitizenOrganisationTable {
   created_at: Generated<Date>;
 }
 
+/** An officer's TOTP authenticator; the secret is encrypted with a key derived from the server secret. */
+export interface TotpAuthenticatorTable {
+  user_id: number;
+  secret_encrypted: string;
+  created_at: Timestamp;
+  /** Null while the enrolment waits for the first code. */
+  confirmed_at: NullableTimestamp;
+  /** The last TOTP step accepted (a step is accepted once). bigint: read as a string by pg. */
+  last_used_step: ColumnType<string | number | null, number | null | undefined, number | null>;
+}
+
+/** A single-use recovery code (HMAC only). */
+export interface RecoveryCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  created_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+/** Failed sign-ins of an account and the lock they caused. */
+export interface SignInFailureTable {
+  user_id: number;
+  failures: number;
+  last_failed_at: Timestamp;
+  locked_until: NullableTimestamp;
+}
+
+/** An account's link to a person at an external identity provider. */
+export interface ExternalIdentityTable {
+  provider: string;
+  subject: string;
+  user_id: number;
+  linked_at: Timestamp;
+  last_signed_in_at: NullableTimestamp;
+}
+
 export interface IdentityTables {
+  totp_authenticator: TotpAuthenticatorTable;
+  recovery_code: RecoveryCodeTable;
+  sign_in_failure: SignInFailureTable;
+  external_identity: ExternalIdentityTable;
   session: SessionTable;
   citizen_profile: CitizenProfileTable;
   consent: ConsentTable;

@@ -13,6 +13,10 @@ import { AppUserPasswordWriter } from './password.adapter.js';
 import { ProfileRepository } from './profile.repository.js';
 import { ProfileService } from './profile.service.js';
 import { SessionRepository } from './session.repository.js';
+import { SessionsService } from './sessions.service.js';
+import { SignInLockout, type LockoutPolicy } from './lockout.js';
+import { SecondFactorService } from './totp.service.js';
+import { demoOfficerTotpSecret } from './totp.js';
 
 // Sessions and CSRF live in the platform (every module's routes rely on them); re-exported for the composition root.
 export { sessionPlugin, login, logout, logoutEverywhere, SessionManager, SESSION_COOKIE, hashSessionToken } from '../../platform/http/session.js';
@@ -25,6 +29,12 @@ export type { RegistrationInput, SignInOutcome, IdentityUnitOfWork, InTransactio
 export { ProfileService, parseBirthDate } from './profile.service.js';
 export type { ProfileView, ProfileInput, OrganisationView, OrganisationInput, UnitOption } from './profile.service.js';
 export { SessionRepository } from './session.repository.js';
+export type { SessionListItem } from './session.repository.js';
+export { SessionsService } from './sessions.service.js';
+export { SecondFactorService } from './totp.service.js';
+export { SignInLockout, defaultLockoutPolicy, lockSeconds } from './lockout.js';
+export type { LockoutPolicy } from './lockout.js';
+export { demoOfficerTotpSecret } from './totp.js';
 export { oneTimeCodePolicy } from './one-time-code.js';
 export type { PasswordSetter } from './password.adapter.js';
 export { IdentityErrors } from './identity.errors.js';
@@ -51,6 +61,12 @@ export interface IdentityOptions {
   hashParams?: PasswordHashParams;
   /** Clock, for tests. */
   now?: () => Date;
+  /** Officers need a TOTP second factor (default true; false only for development: OFFICER_SECOND_FACTOR=off). */
+  officerSecondFactor?: boolean;
+  /** Name shown by authenticator apps next to the officer's account. Default 'Motcua'. */
+  totpIssuer?: string;
+  /** Lockout thresholds (default: 5 free failures, then 30 s doubling up to an hour). */
+  lockout?: LockoutPolicy;
 }
 
 export interface IdentityServices {
@@ -58,6 +74,11 @@ export interface IdentityServices {
   profiles: ProfileService;
   /** Storage for `sessionPlugin` (`{ store: identity.sessionStore, ... }`). */
   sessionStore: SessionRepository;
+  /** "My sessions". */
+  sessions: SessionsService;
+  /** Officers' TOTP and recovery codes; null when OFFICER_SECOND_FACTOR is off. */
+  secondFactor: SecondFactorService | null;
+  lockout: SignInLockout;
 }
 
 /** Builds the identity services over a database (the caller owns the database handle). */
@@ -79,14 +100,35 @@ export function createIdentityServices(database: Database, options: IdentityOpti
     );
   const users = createUsersService(database, userOptions);
   const timing = options.now ? { now: options.now } : {};
+  const lockout = new SignInLockout(db, options.lockout);
+  const secondFactorService = new SecondFactorService(db, lockout, { secret: options.secret, issuer: options.totpIssuer ?? 'Motcua', ...timing });
+  const secondFactor = options.officerSecondFactor === false ? null : secondFactorService;
   const accounts = new AccountsService(
     inTransaction,
     users,
     new ProfileRepository(db),
     new OneTimeCodeRepository(db),
     new AppUserPasswordWriter(db, options.hashParams),
-    { codeSecret: options.secret, ...timing },
+    { codeSecret: options.secret, ...timing, lockout, ...(secondFactor ? { secondFactor: { service: secondFactor, required: true } } : {}) },
   );
   const profiles = new ProfileService(new ProfileRepository(db), new OrganisationRepository(db), users, createUnitsService(database), timing);
-  return { accounts, profiles, sessionStore: new SessionRepository(db) };
+  const sessionStore = new SessionRepository(db);
+  return { accounts, profiles, sessionStore, sessions: new SessionsService(sessionStore, options.now), secondFactor, lockout };
+}
+
+/**
+ * Gives every demo officer without an authenticator the demo TOTP secret (`demoOfficerTotpSecret`, printed by
+ * `npm start`), so the demo and the tests can complete the second factor. An officer who enrolled an own
+ * authenticator keeps it. Demo data only.
+ */
+export async function seedDemoAuthenticators(database: Database, secret: string, usernames: string[]): Promise<number> {
+  const service = new SecondFactorService(database.db, new SignInLockout(database.db), { secret, issuer: 'Motcua' });
+  let seeded = 0;
+  for (const username of usernames) {
+    const user = await database.db.selectFrom('app_user').select(['id', 'kind']).where('username', '=', username).executeTakeFirst();
+    if (!user || user.kind !== 'officer' || (await service.status(user.id)) !== 'none') continue;
+    await service.enrolWithSecret(user.id, demoOfficerTotpSecret);
+    seeded++;
+  }
+  return seeded;
 }

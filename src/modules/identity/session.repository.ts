@@ -3,6 +3,16 @@ import type { Database as Schema } from '../../platform/db/schema.js';
 import type { SessionUser } from '../../platform/http/auth.js';
 import type { SessionStore, StoredSession } from '../../platform/http/session.js';
 
+export interface SessionListItem {
+  idHash: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+  /** Started through the national identity provider. */
+  throughProvider: boolean;
+}
+
 /** SQL for the `session` table; the platform's session manager uses it through the SessionStore port. */
 export class SessionRepository implements SessionStore {
   constructor(private readonly db: Kysely<Schema>) {}
@@ -16,6 +26,9 @@ export class SessionRepository implements SessionStore {
         created_at: session.createdAt,
         last_seen_at: session.lastSeenAt,
         expires_at: session.expiresAt,
+        user_agent: session.userAgent ?? null,
+        ip: session.ip ?? null,
+        provider_id_token: session.providerIdToken ?? null,
       })
       .execute();
   }
@@ -53,6 +66,45 @@ export class SessionRepository implements SessionStore {
         roles: [...row.roles],
       },
     };
+  }
+
+  /** The live sessions of a user, newest use first (the "my sessions" page). Served by index session_by_user. */
+  async listForUser(userId: number, now: Date): Promise<SessionListItem[]> {
+    const rows = await this.db
+      .selectFrom('session')
+      .select(['id_hash', 'created_at', 'last_seen_at', 'expires_at', 'user_agent', 'ip', 'provider_id_token'])
+      .where('user_id', '=', userId)
+      .where('expires_at', '>', now)
+      .orderBy('last_seen_at', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      idHash: r.id_hash,
+      createdAt: new Date(r.created_at),
+      lastSeenAt: new Date(r.last_seen_at),
+      userAgent: r.user_agent,
+      ip: r.ip,
+      throughProvider: r.provider_id_token !== null,
+    }));
+  }
+
+  /** Ends one session of a user; false when the user has no such session. */
+  async deleteOfUser(userId: number, idHash: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('session').where('id_hash', '=', idHash).where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Ends every session of a user except `keepIdHash`; returns how many. */
+  async deleteOthersOfUser(userId: number, keepIdHash: string | null): Promise<number> {
+    let query = this.db.deleteFrom('session').where('user_id', '=', userId);
+    if (keepIdHash) query = query.where('id_hash', '<>', keepIdHash);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** The ID token kept with a session started through an identity provider (for RP-initiated logout). */
+  async providerIdToken(idHash: string): Promise<string | null> {
+    const row = await this.db.selectFrom('session').select('provider_id_token').where('id_hash', '=', idHash).executeTakeFirst();
+    return row?.provider_id_token ?? null;
   }
 
   async touch(idHash: string, lastSeenAt: Date): Promise<void> {

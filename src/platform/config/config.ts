@@ -95,6 +95,49 @@ export const configSpec = {
     default: '12',
     schema: z.coerce.number().int().min(1).max(720),
   }),
+  officerSessionIdleMinutes: setting({
+    env: 'OFFICER_SESSION_IDLE_MINUTES',
+    doc: "An officer's session ends after this many minutes without a request (shorter than citizens').",
+    default: '15',
+    schema: z.coerce.number().int().min(1).max(1440),
+  }),
+  officerSecondFactor: setting({
+    env: 'OFFICER_SECOND_FACTOR',
+    doc: 'required: officers sign in with a TOTP authenticator code (enrolled at first sign-in) after the password. off: password only — for development only, never in production.',
+    default: 'required',
+    schema: z.enum(['required', 'off']),
+  }),
+  vneidIssuer: setting({
+    env: 'VNEID_ISSUER',
+    doc: 'OpenID Connect issuer of the national electronic identity (VNeID). Empty: `npm start` runs the local VNeID sandbox (demo citizens) and uses it; the web process alone shows no VNeID button.',
+    default: '',
+    schema: z.union([z.literal(''), z.string().url()]),
+  }),
+  vneidClientId: setting({
+    env: 'VNEID_CLIENT_ID',
+    doc: 'The client id the portal is registered with at the VNeID issuer.',
+    default: 'motcua-portal',
+    schema: z.string().min(1),
+  }),
+  vneidClientSecret: setting({
+    env: 'VNEID_CLIENT_SECRET',
+    doc: 'The client secret for VNEID_CLIENT_ID (client_secret_basic). Empty with the sandbox: one is generated at start.',
+    default: '',
+    schema: z.string(),
+    secret: true,
+  }),
+  vneidRedirectUri: setting({
+    env: 'VNEID_REDIRECT_URI',
+    doc: 'The redirect URI registered at the issuer. Empty: BASE_URL + /dang-nhap/vneid/callback.',
+    default: '',
+    schema: z.union([z.literal(''), z.string().url()]),
+  }),
+  vneidSandboxPort: setting({
+    env: 'VNEID_SANDBOX_PORT',
+    doc: 'Port of the local VNeID sandbox started by `npm start` when VNEID_ISSUER is empty (development only; 0: any free port).',
+    default: '3001',
+    schema: z.coerce.number().int().min(0).max(65535),
+  }),
   authRateLimit: setting({
     env: 'AUTH_RATE_LIMIT',
     doc: 'Sign-in, registration, one-time-code and recovery attempts allowed per client address per minute, per form.',
@@ -162,6 +205,69 @@ export const configSpec = {
     default: 'data/administrative-units',
     schema: z.string().min(1),
   }),
+  // ---- fees and online payment (payments module) ----
+  paymentGatewayUrl: setting({
+    env: 'PAYMENT_GATEWAY_URL',
+    doc: 'Payment page of the card/e-wallet gateway (VNPAY-style signed query string). Empty: the local sandbox at BASE_URL/dev/cong-thanh-toan (not in production).',
+    default: '',
+    schema: z.union([z.literal(''), z.string().url()]),
+  }),
+  paymentGatewayMerchant: setting({
+    env: 'PAYMENT_GATEWAY_MERCHANT',
+    doc: 'Merchant (terminal) code the gateway issued to the portal (vnp_TmnCode).',
+    default: 'MOTCUA01',
+    schema: z.string().min(1).max(20),
+  }),
+  paymentGatewaySecret: setting({
+    env: 'PAYMENT_GATEWAY_SECRET',
+    doc: 'Secret the gateway issued for HMAC-SHA512 signatures of requests, returns and IPNs. The sandbox value is refused in production.',
+    default: 'MOTCUA-SANDBOX-GATEWAY-SECRET-0000',
+    schema: z.string().min(16),
+    secret: true,
+  }),
+  paymentTimeoutMinutes: setting({
+    env: 'PAYMENT_TIMEOUT_MINUTES',
+    doc: 'A payment order expires this many minutes after it is made; money notified as paid later is refunded, never credited.',
+    default: '15',
+    schema: z.coerce.number().int().min(1).max(1440),
+  }),
+  paymentBankBin: setting({
+    env: 'PAYMENT_BANK_BIN',
+    doc: 'NAPAS BIN of the bank holding the fee collection account, for VietQR transfers (default a sandbox value).',
+    default: '970436',
+    schema: z.string().regex(/^\d{6}$/),
+  }),
+  paymentBankAccount: setting({
+    env: 'PAYMENT_BANK_ACCOUNT',
+    doc: 'Fee collection account number that VietQR transfers go to (default a sandbox value).',
+    default: '0011001234567',
+    schema: z.string().regex(/^[0-9A-Za-z]{1,19}$/),
+  }),
+  paymentBankAccountName: setting({
+    env: 'PAYMENT_BANK_ACCOUNT_NAME',
+    doc: 'Name of the collection account holder, shown beside the VietQR code.',
+    default: 'TRUNG TAM PHUC VU HANH CHINH CONG',
+    schema: z.string().min(1).max(100),
+  }),
+  paymentBankWebhookSecret: setting({
+    env: 'PAYMENT_BANK_WEBHOOK_SECRET',
+    doc: 'Shared secret of the bank’s credit notifications (HMAC-SHA256 of timestamp and body). The sandbox value is refused in production.',
+    default: 'MOTCUA-SANDBOX-BANK-WEBHOOK-0000',
+    schema: z.string().min(16),
+    secret: true,
+  }),
+  receiptTemplate: setting({
+    env: 'RECEIPT_TEMPLATE',
+    doc: 'Template symbol ("ký hiệu mẫu") printed on electronic fee receipts (unverified default; set the one registered with the tax authority).',
+    default: '01BLP0-001',
+    schema: z.string().min(1).max(20),
+  }),
+  receiptSeries: setting({
+    env: 'RECEIPT_SERIES',
+    doc: 'Series symbol ("ký hiệu") of electronic fee receipts; numbers run without gaps within template and series (unverified default).',
+    default: 'NB-26E',
+    schema: z.string().min(1).max(20),
+  }),
 } as const;
 
 type Spec = typeof configSpec;
@@ -187,6 +293,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (problems.length > 0) throw new ConfigError(problems);
   if (out.nodeEnv === 'production' && out.sessionSecret === configSpec.sessionSecret.default) {
     throw new ConfigError([`SESSION_SECRET: the demo secret cannot be used in production`]);
+  }
+  if (out.nodeEnv === 'production' && out.officerSecondFactor === 'off') {
+    throw new ConfigError([`OFFICER_SECOND_FACTOR: 'off' is for development only`]);
   }
   out.dataDir = resolve(String(out.dataDir));
   if (out.baseUrl === '') {

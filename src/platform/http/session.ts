@@ -24,6 +24,11 @@ export interface StoredSession {
   lastSeenAt: Date;
   /** Absolute end, fixed at sign-in. */
   expiresAt: Date;
+  /** The device it was started from (User-Agent, cut to 300 characters, and client address), for "my sessions". */
+  userAgent?: string | null;
+  ip?: string | null;
+  /** The ID token of a sign-in through an identity provider, kept for RP-initiated logout. */
+  providerIdToken?: string | null;
 }
 
 /** What the session table must offer; `idHash` is the hex SHA-256 of the cookie token. */
@@ -42,6 +47,8 @@ export interface SessionStore {
 export interface SessionPolicy {
   /** A session unused for this long ends (configuration: SESSION_IDLE_MINUTES). */
   idleTimeoutSeconds: number;
+  /** A shorter (or longer) idle timeout for some kinds of user, e.g. officers (OFFICER_SESSION_IDLE_MINUTES). */
+  idleTimeoutSecondsByKind?: Partial<Record<SessionUser['kind'], number>>;
   /** A session ends this long after sign-in whatever happens (configuration: SESSION_MAX_HOURS). */
   absoluteTimeoutSeconds: number;
   /** `last_seen_at` is written at most this often, so reading pages does not write a row per request. Default 60. */
@@ -75,12 +82,16 @@ export class SessionManager {
    * current token, if any) is deleted first: a token known before sign-in is never valid after it, which defeats
    * session fixation (OWASP: renew the session id after any privilege level change).
    */
-  async start(userId: number, replacing: string | null = null): Promise<{ token: string; expiresAt: Date }> {
+  async start(
+    userId: number,
+    replacing: string | null = null,
+    device: Pick<StoredSession, 'userAgent' | 'ip' | 'providerIdToken'> = {},
+  ): Promise<{ token: string; expiresAt: Date }> {
     if (replacing && tokenPattern.test(replacing)) await this.store.delete(hashSessionToken(replacing));
     const token = randomBytes(tokenBytes).toString('base64url');
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.policy.absoluteTimeoutSeconds * 1000);
-    await this.store.insert(hashSessionToken(token), { userId, createdAt: now, lastSeenAt: now, expiresAt });
+    await this.store.insert(hashSessionToken(token), { userId, createdAt: now, lastSeenAt: now, expiresAt, ...device });
     return { token, expiresAt };
   }
 
@@ -92,7 +103,8 @@ export class SessionManager {
     if (!found) return null;
     const now = this.now().getTime();
     const { session } = found;
-    const idleEnd = session.lastSeenAt.getTime() + this.policy.idleTimeoutSeconds * 1000;
+    const idleSeconds = this.policy.idleTimeoutSecondsByKind?.[found.user.kind] ?? this.policy.idleTimeoutSeconds;
+    const idleEnd = session.lastSeenAt.getTime() + idleSeconds * 1000;
     if (now >= session.expiresAt.getTime() || now >= idleEnd) {
       await this.store.delete(idHash);
       return null;
@@ -182,11 +194,12 @@ function sessionOf(request: FastifyRequest): RequestSession {
  * Signs `userId` in: ends the visitor's current session (fixation), starts a new one, sets the cookie, renews the
  * CSRF secret and updates `request.user` for the rest of this request. Call after the credentials were checked.
  */
-export async function login(reply: FastifyReply, userId: number): Promise<SessionUser> {
+export async function login(reply: FastifyReply, userId: number, extra: { providerIdToken?: string } = {}): Promise<SessionUser> {
   const request = reply.request;
   const state = sessionOf(request);
   const previous = state.token ?? request.cookies[SESSION_COOKIE] ?? null;
-  const { token } = await state.manager.start(userId, previous);
+  const userAgent = request.headers['user-agent']?.slice(0, 300) ?? null;
+  const { token } = await state.manager.start(userId, previous, { userAgent, ip: request.ip ?? null, providerIdToken: extra.providerIdToken ?? null });
   const user = await state.manager.resolve(token);
   if (!user) throw new Error(`session for user ${userId} could not be read back`);
   reply.setCookie(SESSION_COOKIE, token, cookieOptions(state.secure));
