@@ -39,10 +39,16 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   // Sessions and CSRF first: every route below sees request.user and request.csrfToken.
   const secure = config.baseUrl.startsWith('https:');
   const notifications = createNotificationService(database);
-  const identity = createIdentityServices(database, { notifications, secret: config.sessionSecret });
+  const identity = createIdentityServices(database, {
+    notifications,
+    secret: config.sessionSecret,
+    officerSecondFactor: config.officerSecondFactor === 'required',
+    totpIssuer: portalAgency?.name ?? 'Motcua',
+  });
   await app.register(sessionPlugin, {
     store: identity.sessionStore,
     idleTimeoutSeconds: config.sessionIdleMinutes * 60,
+    idleTimeoutSecondsByKind: { officer: config.officerSessionIdleMinutes * 60 },
     absoluteTimeoutSeconds: config.sessionMaxHours * 3600,
     secure,
   });
@@ -72,6 +78,8 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     baseUrl: config.baseUrl,
     authRateLimit: config.authRateLimit,
     officerHome: '/can-bo/tiep-nhan',
+    secondFactor: identity.secondFactor,
+    sessions: identity.sessions,
   });
   const storage = await createStorage(config);
   const dossierRepository = new DossierRepository(database.db);

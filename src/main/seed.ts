@@ -5,7 +5,7 @@ import { importCatalogue, type ImportOutcome } from '../modules/catalogue/index.
 import { seedDemoCatalogue } from '../modules/catalogue/catalogue.demo.js';
 import { seedForms } from '../modules/forms/index.js';
 import { seedOfficialCalendar } from '../modules/calendar/index.js';
-import { createIdentityServices } from '../modules/identity/index.js';
+import { createIdentityServices, seedDemoAuthenticators } from '../modules/identity/index.js';
 import { createNotificationService } from '../modules/notifications/index.js';
 import { createUsersService } from '../modules/admin/index.js';
 import { importUnits, seedDemoAgencies, seedDemoUsers, sectorDepartments, type DemoAccount } from '../modules/admin/index.js';
@@ -51,6 +51,8 @@ export async function loadDemoData(database: Database, config: Config, options: 
   log(`e-forms: ${forms.created} new, ${forms.updated} updated, ${forms.unchanged} unchanged`);
   const accounts = await seedDemoUsers(database, agencies);
   await seedDemoCitizenProfile(database, config, accounts);
+  // Demo officers share a known TOTP secret (printed by `npm start`) so the demo and tests pass the second factor.
+  await seedDemoAuthenticators(database, config.sessionSecret, accounts.filter((a) => a.role !== 'citizen').map((a) => a.username));
   return { units: { provinces: units.provinces, communes: units.communes }, catalogue, agencies: agencies.length, accounts };
 }
 
