@@ -65,3 +65,14 @@ test('a commune-level procedure lists the demo communes where it is received', a
   assert.match(res.body, /Nơi tiếp nhận tại địa phương/);
   assert.match(res.body, /Ủy ban nhân dân phường Hoa Lư/);
 });
+
+test('a NUL character in a query, a path or a form is dropped, never a 500 (found by wapiti)', async () => {
+  for (const url of ['/thu-tuc?q=khai%00sinh', '/linh-vuc/thu-y?q=%00', '/thu-tuc/1.001193%00', '/api/v1/procedures?q=%00hon', '/co-quan/%00']) {
+    const res = await app.inject({ method: 'GET', url });
+    assert.ok(res.statusCode < 500, `${url}: ${res.statusCode}`);
+  }
+  const search = await app.inject({ method: 'GET', url: '/thu-tuc?q=khai%00sinh' });
+  assert.equal(search.statusCode, 200);
+  const lookup = await app.inject({ method: 'POST', url: '/tra-cuu', payload: 'code=H42%00&check=12%0034', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.ok(lookup.statusCode < 500, String(lookup.statusCode));
+});

@@ -43,6 +43,7 @@ export interface DraftUploadRow {
   size_bytes: number;
   mime: string;
   pages: number | null;
+  source: 'upload' | 'vault';
 }
 
 export interface SubmitDraft {
@@ -179,7 +180,7 @@ export class DossierRepository {
         'a.code as agency_code',
         sql<string>`(extract(epoch from d.updated_at) * 1000000)::bigint::text`.as('version'),
         sql<DraftUploadRow[]>`coalesce((
-          select json_agg(json_build_object('id', u.id, 'field_id', u.field_id, 'file_name', u.file_name, 'size_bytes', u.size_bytes, 'mime', u.mime, 'pages', u.pages) order by u.id)
+          select json_agg(json_build_object('id', u.id, 'field_id', u.field_id, 'file_name', u.file_name, 'size_bytes', u.size_bytes, 'mime', u.mime, 'pages', u.pages, 'source', u.source) order by u.id)
           from draft_upload u where u.draft_id = d.id), '[]'::json)`.as('uploads'),
       ])
       .where('d.id', '=', id)
@@ -232,7 +233,7 @@ export class DossierRepository {
     return db.selectFrom('draft_upload').selectAll().where('draft_id', '=', draftId).orderBy('id').execute();
   }
 
-  async insertDraftUpload(u: { draftId: string; fieldId: string; requirementName: string; storageKey: string; fileName: string; mime: string; size: number; sha256: string; pages: number | null }) {
+  async insertDraftUpload(u: { draftId: string; fieldId: string; requirementName: string; storageKey: string; fileName: string; mime: string; size: number; sha256: string; pages: number | null; source?: 'upload' | 'vault' }) {
     return this.db
       .insertInto('draft_upload')
       .values({
@@ -245,6 +246,7 @@ export class DossierRepository {
         size_bytes: u.size,
         sha256: u.sha256,
         pages: u.pages,
+        source: u.source ?? 'upload',
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -317,7 +319,7 @@ export class DossierRepository {
         returning id, code
       ), documents as (
         insert into dossier_document (dossier_id, field_id, requirement_name, storage_key, file_name, mime, size_bytes, sha256, pages, source)
-        select new_dossier.id, u.field_id, u.requirement_name, u.storage_key, u.file_name, u.mime, u.size_bytes, u.sha256, u.pages, 'upload'
+        select new_dossier.id, u.field_id, u.requirement_name, u.storage_key, u.file_name, u.mime, u.size_bytes, u.sha256, u.pages, u.source
         from new_dossier, draft_upload u where u.draft_id = ${s.draftId} order by u.id
       ), first_event as (
         insert into dossier_event (dossier_id, actor_user_id, actor_kind, action, from_status, to_status, to_agency_id, visible_to_public)
@@ -341,7 +343,7 @@ export class DossierRepository {
 
   async copyUploadsToDocuments(trx: Transaction<Schema>, draftId: string, dossierId: number) {
     await sql`insert into dossier_document (dossier_id, field_id, requirement_name, storage_key, file_name, mime, size_bytes, sha256, pages, source)
-      select ${dossierId}, field_id, requirement_name, storage_key, file_name, mime, size_bytes, sha256, pages, 'upload'
+      select ${dossierId}, field_id, requirement_name, storage_key, file_name, mime, size_bytes, sha256, pages, source
       from draft_upload where draft_id = ${draftId} order by id`.execute(trx);
   }
 
@@ -486,6 +488,8 @@ export class DossierRepository {
       .innerJoin('dossier_draft as d', 'd.id', 'u.draft_id')
       .select(['u.id', 'u.storage_key'])
       .where('d.submitted_dossier_id', 'is', null)
+      // A vault reference shares the vault's stored file: the row goes with the draft, the file stays.
+      .where('u.source', '=', 'upload')
       .where('d.expires_at', '<=', now)
       .limit(limit)
       .execute();

@@ -78,7 +78,7 @@ function valuesWithUploads(definition: FormDefinition, draft: DraftView): FormVa
   for (const field of fileFields(definition)) {
     const files: FileValue[] = draft.uploads
       .filter((u) => u.fieldId === field.id)
-      .map((u) => ({ ref: String(u.id), name: u.fileName, mimeType: u.mime, size: u.size, source: 'upload' }));
+      .map((u) => ({ ref: String(u.id), name: u.fileName, mimeType: u.mime, size: u.size, source: u.source }));
     if (files.length > 0) values[field.id] = files;
     else delete values[field.id];
   }
@@ -134,6 +134,7 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
           lookups={lookups}
           action={action}
           backHref={backHref}
+          vaultHref={(fieldId) => `/ho-so-nhap/${args.draft.id}/kho-du-lieu/${encodeURIComponent(fieldId)}`}
         />
       </Page>,
       status,

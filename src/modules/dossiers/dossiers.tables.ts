@@ -56,6 +56,8 @@ export interface DraftUploadTable {
   size_bytes: number;
   sha256: string;
   pages: number | null;
+  /** `vault`: a reference to a vault document's stored file (never deleted with the draft). */
+  source: ColumnType<'upload' | 'vault', 'upload' | 'vault' | undefined, 'upload' | 'vault'>;
   created_at: Generated<Date>;
 }
 

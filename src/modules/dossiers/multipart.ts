@@ -27,9 +27,9 @@ export async function readFormPost(request: FastifyRequest): Promise<{ fields: R
       for await (const chunk of part.file) chunks.push(chunk as Buffer);
       // A file input left empty still sends a part with no name and no bytes.
       if (!part.filename && chunks.length === 0) continue;
-      files.push({ field: part.fieldname, fileName: part.filename, bytes: new Uint8Array(Buffer.concat(chunks)), truncated: part.file.truncated });
+      files.push({ field: part.fieldname, fileName: part.filename.replaceAll('\u0000', ''), bytes: new Uint8Array(Buffer.concat(chunks)), truncated: part.file.truncated });
     } else {
-      const value = String(part.value);
+      const value = String(part.value).replaceAll('\u0000', ''); // PostgreSQL refuses U+0000 in text
       const existing = fields[part.fieldname];
       if (existing === undefined) fields[part.fieldname] = value;
       else fields[part.fieldname] = Array.isArray(existing) ? [...existing, value] : [existing, value];

@@ -48,7 +48,7 @@ export interface DraftView {
   submittedDossierId: number | null;
   expiresAt: Date;
   updatedAt: Date;
-  uploads: { id: number; fieldId: string; fileName: string; size: number; mime: string; pages: number | null }[];
+  uploads: { id: number; fieldId: string; fileName: string; size: number; mime: string; pages: number | null; source: 'upload' | 'vault' }[];
 }
 
 export interface SubmitOutcome {
@@ -131,7 +131,7 @@ export class SubmissionService {
       submittedDossierId: row.submitted_dossier_id,
       expiresAt: row.expires_at,
       updatedAt: row.updated_at,
-      uploads: row.uploads.map((u) => ({ id: u.id, fieldId: u.field_id, fileName: u.file_name, size: u.size_bytes, mime: u.mime, pages: u.pages })),
+      uploads: row.uploads.map((u) => ({ id: u.id, fieldId: u.field_id, fileName: u.file_name, size: u.size_bytes, mime: u.mime, pages: u.pages, source: u.source })),
     };
     return { view, version: row.version, agencyCode: row.agency_code };
   }
@@ -161,7 +161,7 @@ export class SubmissionService {
   async addUpload(
     actor: SessionUser,
     draftId: string,
-    upload: { fieldId: string; requirementName: string; storageKey: string; fileName: string; mime: string; size: number; sha256: string; pages: number | null },
+    upload: { fieldId: string; requirementName: string; storageKey: string; fileName: string; mime: string; size: number; sha256: string; pages: number | null; source?: 'upload' | 'vault' },
   ): Promise<number> {
     const draft = await this.writableDraft(actor, draftId);
     const row = await this.repository.insertDraftUpload({ draftId: draft.id, ...upload });

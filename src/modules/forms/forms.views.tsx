@@ -54,6 +54,8 @@ export interface FormSectionProps {
   backHref?: string;
   /** Today in Viet Nam (YYYY-MM-DD), for the `max` of dates that cannot be in the future. */
   today?: string;
+  /** The page that offers the applicant's vault documents for a file field marked `vaultReusable` (omit: no link). */
+  vaultHref?: (fieldId: string) => string;
 }
 
 interface RenderContext {
@@ -64,6 +66,7 @@ interface RenderContext {
   prefilled: Set<string>;
   lookups: FormLookups;
   today: string;
+  vaultHref?: ((fieldId: string) => string) | undefined;
 }
 
 function lt(rc: RenderContext, text: LocalText): string {
@@ -511,6 +514,14 @@ function FileInput({ rc, field, path, value, extraHint }: InputProps) {
         </ul>
       ) : null}
       <input type="file" id={path} name={path} accept={accept} multiple={maxFiles > 1 || undefined} aria-describedby={describers(rc, field, path, true)} />
+      {field.vaultReusable && rc.vaultHref ? (
+        <p class="vault-choice">
+          <a href={rc.vaultHref(field.id)}>
+            {t('vault.choose.link')}
+            <span class="visually-hidden"> – {lt(rc, field.label)}</span>
+          </a>
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -657,6 +668,7 @@ export function FormSection(props: FormSectionProps) {
     prefilled: props.prefilled,
     lookups: props.lookups,
     today: props.today ?? todayInVietnam(),
+    vaultHref: props.vaultHref,
   };
   for (const e of props.errors) if (!rc.errors.has(e.field)) rc.errors.set(e.field, e);
   const sections = visibleSections(definition, values);

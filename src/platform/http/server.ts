@@ -80,6 +80,14 @@ export async function createServer({ config, database, portal }: ServerOptions):
     reply.header('x-request-id', String(request.id));
   });
 
+  // No text a person types contains U+0000, and PostgreSQL refuses it in text and jsonb: drop it from every query,
+  // path parameter and parsed body before any route sees them (found by wapiti: a NUL in ?q= was a 500).
+  app.addHook('preValidation', async (request) => {
+    withoutNul(request.query);
+    withoutNul(request.params);
+    withoutNul(request.body);
+  });
+
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, new DomainError(CommonErrors.notFound)));
 
@@ -107,4 +115,16 @@ export async function createServer({ config, database, portal }: ServerOptions):
   });
 
   return app;
+}
+
+/** Removes U+0000 from every string inside a parsed query, path or body, in place. */
+export function withoutNul(value: unknown, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 20) return;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) record[key] = item.replaceAll('\u0000', '');
+    } else if (item !== null && typeof item === 'object' && !Buffer.isBuffer(item)) withoutNul(item, depth + 1);
+  }
 }
