@@ -12,7 +12,7 @@ import { createLookupService, lookupRoutes } from '../modules/lookup/index.js';
 import { createFormsService, type FormValues } from '../modules/forms/index.js';
 import { DossierRepository, createSubmissionService, dossierRoutes } from '../modules/dossiers/index.js';
 import { createStorage } from '../platform/storage/index.js';
-import { createDeskService, createSlipsService, slipRoutes, workflowRoutes } from '../modules/workflow/index.js';
+import { createDeskService, createLedgerService, ledgerRoutes, createSlipsService, slipRoutes, workflowRoutes } from '../modules/workflow/index.js';
 import multipart from '@fastify/multipart';
 
 export interface WebAppOptions {
@@ -99,6 +99,7 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   });
   await app.register(workflowRoutes, { desk: createDeskService(database, { notifications }), storage, forms });
   await app.register(slipRoutes, { slips: createSlipsService(database) });
+  await app.register(ledgerRoutes, { ledger: createLedgerService(database) });
   // The lookup keeps dossiers in memory and listens for their changes (its own connection on PostgreSQL).
   const lookup = await createLookupService(database, { onFeedError: (error) => app.log.warn({ err: error }, 'lookup change feed down') });
   app.addHook('onClose', async () => lookup.close());

@@ -9,3 +9,4 @@ import '../modules/dossiers/submission.errors.js';
 import '../modules/dossiers/dossiers.errors.js';
 import '../modules/forms/index.js';
 import '../modules/workflow/index.js';
+import '../modules/payments/index.js';

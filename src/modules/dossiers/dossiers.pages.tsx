@@ -119,6 +119,10 @@ export function DossierPage({ ctx, d, justSubmitted, errors }: { ctx: ViewContex
         </a>
         <a href={`/tra-cuu/${d.code}?s=${encodeURIComponent(d.lookupSecret)}`}>{t('dossiers.detail.publicLookup')}</a>
       </div>
+      <p>
+        {/* Payments module: the fee statement, paying online, the e-receipt. */}
+        <a href={`/ho-so/${d.code}/thanh-toan`}>{t('payments.dossierLink')}</a>
+      </p>
       {/* The agency's standard documents of this dossier (forms 02, 03, 05; workflow module, /ho-so/:code/phieu/:form). */}
       {applicantForms(d.events).length > 0 ? (
         <ul aria-label={t('workflow.slips.link.heading')}>

@@ -129,6 +129,9 @@ export function QueuePageView({ ctx, queue }: { ctx: ViewContext; queue: QueuePa
       )}
       <Pagination ctx={ctx} page={queue.page} pageCount={queue.pageCount} hrefFor={hrefFor} />
       <p class="meta">{t('workflow.queue.windowNote')}</p>
+      <p>
+        <a href="/can-bo/so-theo-doi">{t('workflow.ledger.link')}</a>
+      </p>
     </Page>
   );
 }

@@ -12,6 +12,8 @@ import { DeskRepository } from './desk.repository.js';
 import { DeskService, type DeskPorts } from './desk.service.js';
 import { SlipsRepository } from './slips.repository.js';
 import { SlipsService } from './slips.service.js';
+import { LedgerRepository } from './ledger.repository.js';
+import { LedgerService } from './ledger.service.js';
 import { ProcessRepository } from './process.repository.js';
 import { ProcessService } from './process.service.js';
 
@@ -52,6 +54,17 @@ export { slipRoutes, type SlipRouteDeps } from './slips.routes.js';
 /** The service that loads the data of forms 02–06 of a dossier. */
 export function createSlipsService(database: Database): SlipsService {
   return new SlipsService(new SlipsRepository(database.db));
+}
+
+// The tracking ledger (form 07) with its Excel and CSV exports.
+export { LedgerService, type LedgerFilters, type LedgerPage, type LedgerRow } from './ledger.service.js';
+export { LedgerErrors } from './ledger.errors.js';
+export { writeLedgerCsv, writeLedgerXlsx } from './ledger.export.js';
+export { ledgerRoutes, type LedgerRouteDeps } from './ledger.routes.js';
+
+/** The ledger service over a database. */
+export function createLedgerService(database: Database): LedgerService {
+  return new LedgerService(new LedgerRepository(database.db));
 }
 
 export interface DeskServiceOptions {
