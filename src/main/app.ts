@@ -12,6 +12,8 @@ import { createLookupService, lookupRoutes } from '../modules/lookup/index.js';
 import { createFormsService, type FormValues } from '../modules/forms/index.js';
 import { DossierRepository, createSubmissionService, dossierRoutes } from '../modules/dossiers/index.js';
 import { createStorage } from '../platform/storage/index.js';
+import { createSignaturesService, signaturesRoutes } from '../modules/signatures/index.js';
+import { createVaultService, vaultFiling, vaultRoutes } from '../modules/vault/index.js';
 import { createDeskService, createLedgerService, ledgerRoutes, createSlipsService, slipRoutes, workflowRoutes } from '../modules/workflow/index.js';
 import multipart from '@fastify/multipart';
 
@@ -87,6 +89,15 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     profiles: identity.profiles,
     previous: async (userId, code) => (await dossierRepository.latestValues(userId, code)) as FormValues | null,
   });
+  // Signed results: the leader signs and the agency seals (keys in SIGNING_KEYS_DIR); issued results go to the vault.
+  const signatures = createSignaturesService(database, {
+    storage,
+    forms,
+    vault: vaultFiling(database),
+    keysDir: config.signingKeysDir,
+    keysPassword: config.signingKeysPassword,
+    baseUrl: config.baseUrl,
+  });
   const submission = createSubmissionService(database, { forms, notifications, draftLifetimeDays: config.draftLifetimeDays });
   await app.register(dossierRoutes, {
     submission,
@@ -97,6 +108,8 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     uploadMaxBytes,
     submitRateLimit: config.authRateLimit * 3,
   });
+  await app.register(signaturesRoutes, { signatures, storage, uploadMaxBytes, checkRateLimit: config.lookupRateLimit });
+  await app.register(vaultRoutes, { vault: createVaultService(database, { drafts: submission, forms }), storage });
   await app.register(workflowRoutes, { desk: createDeskService(database, { notifications }), storage, forms });
   await app.register(slipRoutes, { slips: createSlipsService(database) });
   await app.register(ledgerRoutes, { ledger: createLedgerService(database) });

@@ -14,6 +14,7 @@ import { openJobQueue } from '../platform/jobs/queue.js';
 import { createLogger } from '../platform/logging/logger.js';
 import { sendCatalogueImport } from './jobs.js';
 import { loadDemoData } from './seed.js';
+import { ensureDemoKeys, provisionDemoKeys, rootCertificateFile } from '../modules/signatures/index.js';
 
 const usage = `motcua <command> [options]
 
@@ -27,6 +28,10 @@ Commands:
   create-user --kind citizen|officer --username NAME --name "Display name"
       [--agency AGENCY_CODE] [--roles desk,handler,leader,agency_admin,system_admin]
       The password is read from MOTCUA_PASSWORD, or generated and printed once.
+  ca:init                           demo signing keys in SIGNING_KEYS_DIR: a demo root CA (made once) and a
+                                    PKCS#12 for every leader and every agency's seal that has none yet
+  ca:issue --leader USERNAME | --seal AGENCY_CODE
+                                    a demo PKCS#12 for one leader or one agency's seal (kept if present)
   audit:verify                      check the hash chain of the audit trail; exits 1 and names the first
                                     broken link (stream, sequence, row id) if a row was edited, removed or added
 
@@ -160,6 +165,31 @@ async function main(argv: string[]): Promise<number> {
         });
       });
       console.log(`created ${kind} ${user.username} (id ${user.id})${generated ? `, password: ${password}` : ''}`);
+      return 0;
+    }
+    case 'ca:init': {
+      const written = await withDatabase((database) => provisionDemoKeys(database, config.signingKeysDir, config.signingKeysPassword));
+      console.log(`demo root CA: ${resolve(config.signingKeysDir, rootCertificateFile)}; ${written.length} new key files`);
+      for (const file of written) console.log(`  ${file}`);
+      return 0;
+    }
+    case 'ca:issue': {
+      const { values } = parseArgs({ args: rest, options: { leader: { type: 'string' }, seal: { type: 'string' } } });
+      if (!values.leader === !values.seal) {
+        console.error(usage);
+        return 2;
+      }
+      const written = await withDatabase(async (database) => {
+        const agencies = createAgencyService(database);
+        if (values.seal) {
+          const agency = await agencies.getByCode(values.seal);
+          return ensureDemoKeys(config.signingKeysDir, config.signingKeysPassword, [{ identity: { kind: 'seal', agencyCode: agency.code }, commonName: agency.name, organization: agency.name }]);
+        }
+        const user = await createUsersService(database).getByUsername(values.leader!);
+        const organization = user.agencyId ? (await database.db.selectFrom('agency').select('name').where('id', '=', user.agencyId).executeTakeFirst())?.name : undefined;
+        return ensureDemoKeys(config.signingKeysDir, config.signingKeysPassword, [{ identity: { kind: 'leader', userId: user.id }, commonName: user.displayName, organization: organization ?? 'Motcua' }]);
+      });
+      console.log(written.length > 0 ? `issued ${written[0]}` : 'a key file already exists (delete it to issue a new one)');
       return 0;
     }
     case 'audit:verify': {

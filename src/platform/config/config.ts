@@ -169,6 +169,19 @@ export const configSpec = {
   s3SecretAccessKey: setting({ env: 'S3_SECRET_ACCESS_KEY', doc: 'S3 secret access key.', default: '', schema: z.string(), secret: true }),
   s3ForcePathStyle: setting({ env: 'S3_FORCE_PATH_STYLE', doc: 'Path-style bucket addressing (MinIO and most self-hosted stores).', default: 'true', schema: bool }),
   s3KeyPrefix: setting({ env: 'S3_KEY_PREFIX', doc: 'Prefix of every object key (to share a bucket).', default: '', schema: z.string() }),
+  signingKeysDir: setting({
+    env: 'SIGNING_KEYS_DIR',
+    doc: 'Folder of the signing keys: `leader-<user id>.p12` and `seal-<agency code>.p12` (PKCS#12), and `root-ca.pem`, the root certificates trusted when checking uploaded results. Empty: DATA_DIR/signing (the demo writes demo keys there).',
+    default: '',
+    schema: z.string(),
+  }),
+  signingKeysPassword: setting({
+    env: 'SIGNING_KEYS_PASSWORD',
+    doc: 'Password of the PKCS#12 files in SIGNING_KEYS_DIR (the demo keys use the default).',
+    default: 'motcua-demo',
+    schema: z.string().min(1),
+    secret: true,
+  }),
   uploadMaxMegabytes: setting({
     env: 'UPLOAD_MAX_MB',
     doc: 'Largest file a citizen may upload for one document, in megabytes.',
@@ -298,6 +311,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError([`OFFICER_SECOND_FACTOR: 'off' is for development only`]);
   }
   out.dataDir = resolve(String(out.dataDir));
+  out.signingKeysDir = out.signingKeysDir ? resolve(String(out.signingKeysDir)) : resolve(String(out.dataDir), 'signing');
   if (out.baseUrl === '') {
     const host = out.host === '0.0.0.0' ? 'localhost' : out.host;
     out.baseUrl = `http://${host}:${out.port}`;
