@@ -13,7 +13,7 @@ export function VerifyStartPage({ ctx, error, entered }: { ctx: ViewContext; err
         <ErrorSummary ctx={ctx} errors={error ? [{ field: 'code', message: error }] : []} />
         <h1>{t('signatures.verify.startTitle')}</h1>
         <p>{t('signatures.verify.startIntro')}</p>
-        <form method="get" action="/xac-thuc" novalidate>
+        <form method="get" action="/xac-minh-ket-qua" novalidate>
           <div class={error ? 'form-group field-error' : 'form-group'}>
             <label for="code">{t('signatures.verify.codeLabel')}</label>
             <span class="hint" id="code-hint">
@@ -49,7 +49,7 @@ export function VerifyPage({ ctx, view, check, error }: { ctx: ViewContext; view
   const { t } = ctx;
   const title = t('signatures.verify.title');
   return (
-    <Page ctx={ctx} title={error ? `${t('forms.errorPrefix')} ${title}` : title} crumbs={[{ href: '/', label: t('nav.home') }, { href: '/xac-thuc', label: t('signatures.verify.startTitle') }, { label: view.groupedCode }]}>
+    <Page ctx={ctx} title={error ? `${t('forms.errorPrefix')} ${title}` : title} crumbs={[{ href: '/', label: t('nav.home') }, { href: "/xac-minh-ket-qua", label: t("signatures.verify.startTitle") }, { label: view.groupedCode }]}>
       <div class="two-thirds">
         <ErrorSummary ctx={ctx} errors={error ? [{ field: 'file', message: error }] : []} />
         {check ? <CheckOutcome ctx={ctx} check={check} /> : null}
@@ -99,7 +99,7 @@ export function VerifyPage({ ctx, view, check, error }: { ctx: ViewContext; view
         )}
         <h2>{t('signatures.verify.checkHeading')}</h2>
         <p>{t('signatures.verify.checkIntro')}</p>
-        <form method="post" enctype="multipart/form-data" action={csrfAction(`/xac-thuc/${view.verificationCode}`, ctx.csrfToken)}>
+        <form method="post" enctype="multipart/form-data" action={csrfAction(`/xac-minh/${view.verificationCode}`, ctx.csrfToken)}>
           <CsrfField ctx={ctx} />
           <div class={error ? 'form-group field-error' : 'form-group'}>
             <label for="file">{t('signatures.verify.fileLabel')}</label>
@@ -179,7 +179,7 @@ export function DigitizePage({
           <div class="panel panel-highlight" role="status" aria-labelledby="done-title">
             <h2 id="done-title">{t('signatures.digitize.done', { code: done.dossierCode })}</h2>
             <p>
-              <a href={`/xac-thuc/${done.verificationCode}`}>{t('signatures.digitize.doneLink')}</a>
+              <a href={`/xac-minh/${done.verificationCode}`}>{t('signatures.digitize.doneLink')}</a>
             </p>
           </div>
         ) : null}

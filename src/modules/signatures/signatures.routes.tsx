@@ -43,21 +43,21 @@ export async function signaturesRoutes(app: FastifyInstance, deps: SignaturesRou
   const { signatures } = deps;
 
   // Public: the page behind the QR code of every result, and a start page to type the code.
-  app.get<{ Querystring: { ma?: string } }>('/xac-thuc', async (request, reply) => {
+  app.get<{ Querystring: { ma?: string } }>('/xac-minh-ket-qua', async (request, reply) => {
     const ctx = viewContext(request);
     const entered = typeof request.query.ma === 'string' ? request.query.ma : undefined;
     if (entered === undefined) return sendPage(reply, <VerifyStartPage ctx={ctx} />);
     const code = normaliseVerificationCode(entered);
     if (!code) return sendPage(reply, <VerifyStartPage ctx={ctx} entered={entered} error={ctx.t('signatures.verify.codeInvalid')} />, 400);
-    return reply.redirect(`/xac-thuc/${code}`, 303);
+    return reply.redirect(`/xac-minh/${code}`, 303);
   });
 
-  app.get<{ Params: { code: string } }>('/xac-thuc/:code', async (request, reply) => {
+  app.get<{ Params: { code: string } }>('/xac-minh/:code', async (request, reply) => {
     const view = await signatures.verification(request.params.code);
     return sendPage(reply, <VerifyPage ctx={viewContext(request)} view={view} />);
   });
 
-  app.post<{ Params: { code: string } }>('/xac-thuc/:code', { config: { rateLimit: { max: deps.checkRateLimit, timeWindow: '1 minute' } } }, async (request, reply) => {
+  app.post<{ Params: { code: string } }>('/xac-minh/:code', { config: { rateLimit: { max: deps.checkRateLimit, timeWindow: '1 minute' } } }, async (request, reply) => {
     const ctx = viewContext(request);
     const view = await signatures.verification(request.params.code);
     const { file } = await readMultipart(request);

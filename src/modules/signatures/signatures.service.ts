@@ -115,7 +115,7 @@ export class SignaturesService {
   }
 
   verificationUrl(code: string): string {
-    return `${this.ports.baseUrl.replace(/\/+$/, '')}/xac-thuc/${code}`;
+    return `${this.ports.baseUrl.replace(/\/+$/, '')}/xac-minh/${code}`;
   }
 
   /**

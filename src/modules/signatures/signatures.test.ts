@@ -241,7 +241,7 @@ describe('issuing a signed result', () => {
     assert.match(text, /Phạm Quốc Hùng/);
     const grouped = verificationCode.match(/.{4}/g)!.join('-');
     assert.ok(text.includes(grouped), `${grouped} in ${text}`);
-    assert.equal(decodeQrCode(pdf), `https://dichvucong.ninhbinh.example/xac-thuc/${verificationCode}`);
+    assert.equal(decodeQrCode(pdf), `https://dichvucong.ninhbinh.example/xac-minh/${verificationCode}`);
   });
 
   test('records the result with the file’s hash and both signers, and files it in the applicant’s vault', async () => {
