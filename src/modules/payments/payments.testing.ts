@@ -100,3 +100,48 @@ export async function buildPaymentFixture(database: Database, content: unknown =
     },
   };
 }
+
+let seeded = 0;
+
+/**
+ * An online dossier of `procedureCode` (its current catalogue version) filed by the existing account `username`,
+ * awaiting reception at the first active agency that receives the procedure (or any active agency): what the
+ * payment journeys start from, without going through the e-form wizard again (the citizen journey covers it).
+ */
+export async function seedDossierFor(database: Database, username: string, procedureCode: string): Promise<{ id: number; code: string }> {
+  seeded += 1;
+  const user = await database.db.selectFrom('app_user').select(['id', 'display_name']).where('username', '=', username).executeTakeFirstOrThrow();
+  const procedure = await database.db.selectFrom('procedure').select(['id', 'current_version_id']).where('code', '=', procedureCode).executeTakeFirstOrThrow();
+  const agency =
+    (await database.db
+      .selectFrom('procedure_agency as pa')
+      .innerJoin('agency as a', 'a.id', 'pa.agency_id')
+      .select(['a.id', 'a.code'])
+      .where('pa.procedure_id', '=', procedure.id)
+      .where('a.active', '=', true)
+      .orderBy('a.id')
+      .executeTakeFirst()) ?? (await database.db.selectFrom('agency').select(['id', 'code']).where('active', '=', true).orderBy('id').executeTakeFirstOrThrow());
+  const code = `${agency.code}-261124-${String(9000 + seeded)}`;
+  const row = await database.db
+    .insertInto('dossier')
+    .values({
+      code,
+      lookup_secret: `PAY${seeded}SECRET`,
+      procedure_id: procedure.id,
+      procedure_version_id: procedure.current_version_id!,
+      form_version: '1',
+      applicant_user_id: user.id,
+      applicant: JSON.stringify({ fullName: user.display_name, personalId: null, phone: null, email: username.includes('@') ? username : null, address: null }),
+      receiving_agency_id: agency.id,
+      holder_agency_id: agency.id,
+      channel: 'online',
+      status: 'awaiting_reception',
+      values: JSON.stringify({}),
+      result_delivery: 'online',
+      phone_last4: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await database.db.insertInto('dossier_event').values({ dossier_id: row.id, actor_user_id: user.id, actor_kind: 'citizen', action: 'submitted', from_status: null, to_status: 'awaiting_reception', to_agency_id: agency.id }).execute();
+  return { id: Number(row.id), code };
+}
