@@ -12,6 +12,7 @@ import type { HttpSettings } from './http.js';
 import { benchLookup } from './lookup.js';
 import { table } from './stats.js';
 import { benchSubmission } from './submission.js';
+import { benchSignatures } from './signatures.js';
 import { parseScale, seedDossiers } from './seed-dossiers.js';
 
 const docPath = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
@@ -130,6 +131,9 @@ async function main(): Promise<void> {
     progress('public lookup: service, HTTP…');
     const lookup = await benchLookup({ fixture, http: mode.http, baseline: baseline.result, dossiers: 20, rounds: mode.searchRounds, warmupRounds: mode.searchWarmupRounds });
 
+    progress('signed results: PAdES signatures, rendering, verification…');
+    const signed = await benchSignatures({ rounds: mode.name === 'quick' ? 50 : 300 });
+
     const section = [
       `## Latest run (${mode.name})`,
       '',
@@ -145,6 +149,8 @@ async function main(): Promise<void> {
       '',
       ...(scaleLine ? [scaleLine, ''] : []),
       lookup.markdown,
+      '',
+      signed.markdown,
       '',
       `Run time: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
     ].join('\n');

@@ -26,8 +26,9 @@ export interface SignOptions {
   signingTime?: Date;
 }
 
-/** Room for the CMS in the placeholder, in bytes (a 2048-bit signature with a two-certificate chain is ~3 KB). */
-const signatureLength = 12_288;
+/** Room for the CMS in the placeholder, in bytes (a 2048-bit signature with a two-certificate chain is ~3 KB; a
+ * national CA chain of three certificates stays under 6 KB). */
+const signatureLength = 8_192;
 
 /** CAdES signer for @signpdf: receives the bytes of the byte ranges and returns the DER CMS. */
 class CadesSigner extends Signer {
