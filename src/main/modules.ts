@@ -9,4 +9,6 @@ import '../modules/dossiers/submission.errors.js';
 import '../modules/dossiers/dossiers.errors.js';
 import '../modules/forms/index.js';
 import '../modules/workflow/index.js';
+import '../modules/signatures/index.js';
+import '../modules/vault/index.js';
 import '../modules/payments/index.js';
