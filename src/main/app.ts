@@ -7,7 +7,15 @@ import { createServer } from '../platform/http/server.js';
 import { CatalogueRepository, CatalogueService, catalogueRoutes } from '../modules/catalogue/index.js';
 import { createAgencyService } from '../modules/admin/index.js';
 import { createIdentityServices, csrfPlugin, identityRoutes, sessionPlugin } from '../modules/identity/index.js';
-import { createNotificationService, notificationDevRoutes } from '../modules/notifications/index.js';
+import {
+  createInboundService,
+  createNotificationService,
+  inboundRoutes,
+  inboundWebhookEnabled,
+  notificationDevRoutes,
+  notificationPreferenceRoutes,
+  sandboxUrlOf,
+} from '../modules/notifications/index.js';
 import { createLookupService, lookupRoutes } from '../modules/lookup/index.js';
 import { createFormsService, type FormValues } from '../modules/forms/index.js';
 import { DossierRepository, createSubmissionService, dossierRoutes } from '../modules/dossiers/index.js';
@@ -117,6 +125,12 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   const lookup = await createLookupService(database, { onFeedError: (error) => app.log.warn({ err: error }, 'lookup change feed down') });
   app.addHook('onClose', async () => lookup.close());
   await app.register(lookupRoutes, { lookup, rateLimit: config.lookupRateLimit });
-  if (config.nodeEnv !== 'production') await app.register(notificationDevRoutes, { notifications, nodeEnv: config.nodeEnv });
+  await app.register(notificationPreferenceRoutes, { notifications });
+  // Texts to the portal's SMS number / Zalo account: "TRACUU <code> <4 digits>" answered from the same lookup.
+  if (inboundWebhookEnabled(config)) {
+    const inbound = createInboundService(database, { notifications, lookup, perSenderPerHour: config.inboundRateLimit });
+    await app.register(inboundRoutes, { inbound, secret: config.inboundWebhookSecret });
+  }
+  if (config.nodeEnv !== 'production') await app.register(notificationDevRoutes, { notifications, nodeEnv: config.nodeEnv, sandboxUrl: sandboxUrlOf(config) });
   return app;
 }

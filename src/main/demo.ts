@@ -8,6 +8,7 @@ import { createLogger } from '../platform/logging/logger.js';
 import { createWebApp } from './app.js';
 import { registerJobs, sendHeartbeat } from './jobs.js';
 import { loadDemoData } from './seed.js';
+import { startNotificationDelivery } from '../modules/notifications/index.js';
 import { provisionDemoKeys } from '../modules/signatures/index.js';
 
 /**
@@ -30,6 +31,8 @@ const queue = openJobQueue(database, logger);
 await queue.start();
 await registerJobs(queue, { database, logger, worker: currentWorkerIdentity(), storage: await createStorage(config) });
 await sendHeartbeat(queue);
+// Delivers the outbox; outside production the local SMTP server and SMS/Zalo sandbox stand in for the providers.
+const delivery = await startNotificationDelivery({ database, config, logger, runSandbox: true });
 const app = await createWebApp({ config, database });
 await app.listen({ host: config.host, port: config.port });
 const address = app.server.address();
@@ -39,6 +42,7 @@ const url = config.baseUrl.replace(/:\d+$/, `:${port}`);
 console.log('\nDemo accounts (demo only — never use these passwords elsewhere):');
 const width = Math.max(...data.accounts.map((a) => a.username.length));
 for (const a of data.accounts) console.log(`  ${a.username.padEnd(width)}  ${a.password}  ${a.role}${a.agencyName ? ` — ${a.agencyName}` : ''}`);
+if (delivery.sandbox) console.log(`\nMessages go to the local test servers (SMTP 127.0.0.1:${delivery.sandbox.smtpPort}, SMS/Zalo ${delivery.sandbox.url}); read them at ${url}/dev/hop-thu`);
 console.log(`\nMotcua is ready at ${url} (started in ${((Date.now() - started) / 1000).toFixed(1)} s). Press Ctrl+C to stop.`);
 
 let closing = false;
@@ -47,7 +51,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (closing) return;
     closing = true;
     await app.close();
-    await queue.stop({ graceful: true, timeoutMs: 10_000 });
+    await Promise.all([queue.stop({ graceful: true, timeoutMs: 10_000 }), delivery.close()]);
     await database.close();
     process.exit(0);
   });

@@ -6,6 +6,7 @@ import { openJobQueue } from '../platform/jobs/queue.js';
 import { createStorage } from '../platform/storage/index.js';
 import { createLogger } from '../platform/logging/logger.js';
 import { registerJobs, sendHeartbeat } from './jobs.js';
+import { startNotificationDelivery } from '../modules/notifications/index.js';
 
 /**
  * The worker process: runs background jobs from the PostgreSQL-backed queue. Run as many as needed against one
@@ -24,6 +25,8 @@ const worker = currentWorkerIdentity();
 await registerJobs(queue, { database, logger, worker, storage: await createStorage(config) });
 // Readiness should see this worker now, not at the next whole minute.
 await sendHeartbeat(queue);
+// The outbox is delivered by its own dispatcher (claims with a lease, per-channel lanes, retries with backoff).
+const delivery = await startNotificationDelivery({ database, config, logger, runSandbox: false });
 logger.info({ action: 'worker.started', workerId: worker.workerId, database: database.kind }, 'worker started');
 
 // Orchestrators usually allow 30 s between SIGTERM and SIGKILL: finish running jobs within 25 s, release the rest.
@@ -36,7 +39,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     logger.info({ action: 'worker.stopping', signal }, 'shutting down');
     let code = 0;
     try {
-      await queue.stop({ graceful: true, timeoutMs: STOP_TIMEOUT_MS });
+      await Promise.all([queue.stop({ graceful: true, timeoutMs: STOP_TIMEOUT_MS }), delivery.close()]);
       await database.close();
     } catch (error) {
       logger.error({ action: 'worker.stop_failed', err: error }, 'unclean shutdown');

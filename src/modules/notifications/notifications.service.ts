@@ -1,16 +1,33 @@
 import type { Kysely } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import { DomainError } from '../../platform/errors/errors.js';
+import { AuthErrors, type SessionUser } from '../../platform/http/auth.js';
 import { catalogue, translator, type Locale, type Params } from '../../platform/i18n/i18n.js';
 import { NotificationErrors } from './notifications.errors.js';
-import type { NotificationsRepository, OutboxRow } from './notifications.repository.js';
-import type { NotificationChannel, NotificationStatus } from './notifications.tables.js';
+import type { ChannelPreferences, NotificationsRepository, OutboxRow } from './notifications.repository.js';
+import type { ChannelName, NotificationStatus } from './notifications.tables.js';
 
-export const notificationChannels: readonly NotificationChannel[] = ['email', 'sms', 'zalo'];
+export const notificationChannels: readonly ChannelName[] = ['email', 'sms', 'zalo'];
+
+/** Without a saved choice: e-mail and SMS on, Zalo off (Zalo needs the citizen to follow the official account). */
+export const defaultPreferences: Readonly<ChannelPreferences> = Object.freeze({ email: true, sms: true, zalo: false });
+
+/**
+ * Templates that go whatever the citizen's preferences (a one-time code must arrive where it was asked for; a
+ * password change is a security notice), and the params removed from the stored copy once it is delivered.
+ */
+const templatePolicies: Readonly<Record<string, { mandatory: boolean; secretParams: readonly string[] }>> = {
+  'identity.message.verifyCode': { mandatory: true, secretParams: ['code'] },
+  'identity.message.resetCode': { mandatory: true, secretParams: ['code'] },
+  'identity.message.passwordChanged': { mandatory: true, secretParams: [] },
+};
+
+/** The template of the copy a subscriber ("DANGKY") gets of a dossier's update: status only, no personal data. */
+export const SUBSCRIBER_UPDATE_TEMPLATE = 'notifications.message.subscriberUpdate';
 
 export interface NotificationRequest {
-  channel: NotificationChannel;
-  /** E-mail address or mobile number (national format). */
+  channel: ChannelName;
+  /** E-mail address, mobile number (national format), or a Zalo user id (replies on Zalo). */
   recipient: string;
   /**
    * Message-catalogue key prefix: `<template>.body` is required, `<template>.subject` is used when present
@@ -21,8 +38,12 @@ export interface NotificationRequest {
   params?: Params;
   /** The recipient's language (usually the language of the page that caused the message). */
   locale: Locale;
-  /** The dossier the message is about, if any. */
+  /** The dossier the message is about, if any: its subscribers get a status copy in the same transaction. */
   dossierId?: number | null;
+  /** Sent whatever the recipient's preferences (default: per template; one-time codes are). */
+  mandatory?: boolean;
+  /** Params whose values are removed from the stored copy once delivered (default: per template). */
+  secretParams?: readonly string[];
 }
 
 export interface RenderedMessage {
@@ -33,7 +54,7 @@ export interface RenderedMessage {
 /** A queued message as the development mailbox (and later the dossier timeline) shows it. */
 export interface OutboxMessageView {
   id: number;
-  channel: NotificationChannel;
+  channel: ChannelName;
   recipient: string;
   template: string;
   locale: Locale;
@@ -43,17 +64,22 @@ export interface OutboxMessageView {
   attempts: number;
   createdAt: Date;
   sentAt: Date | null;
+  failedAt: Date | null;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  redacted: boolean;
   dossierId: number | null;
 }
 
 /**
- * Queues citizen notifications in the outbox. Nothing is sent here: a worker (a later issue) delivers pending rows.
- * `enqueue` takes the caller's executor so that a state change and the message announcing it commit together.
+ * Queues citizen notifications in the outbox; the dispatcher (dispatcher.ts) delivers them. `enqueue` takes the
+ * caller's executor so that a state change and the message announcing it commit together. The citizen's channel
+ * preferences are applied here: a message on a channel turned off is stored as `skipped`, unless mandatory.
  */
 export class NotificationService {
   constructor(private readonly outbox: NotificationsRepository) {}
 
-  /** Renders the template now and writes a pending row through `db` (pass your open transaction). */
+  /** Renders the template now and writes the row(s) through `db` (pass your open transaction). */
   async enqueue(db: Kysely<Schema>, request: NotificationRequest): Promise<{ id: number }> {
     const recipient = request.recipient.trim();
     if (recipient === '' || !notificationChannels.includes(request.channel)) {
@@ -61,23 +87,88 @@ export class NotificationService {
     }
     const params = request.params ?? {};
     const rendered = renderTemplate(request.template, params, request.locale);
-    const id = await this.outbox.in(db).insert({
-      channel: request.channel,
+    const policy = templatePolicies[request.template];
+    const mandatory = request.mandatory ?? policy?.mandatory ?? false;
+    const secretParams = request.secretParams ?? policy?.secretParams ?? [];
+    const repo = this.outbox.in(db);
+    const preferences = mandatory || request.channel === 'zalo' ? undefined : await repo.preferencesForContact(recipient);
+    const wanted = mandatory || !preferences || preferences[request.channel];
+    const row = {
       recipient,
       template_key: request.template,
       params: JSON.stringify(params),
       locale: request.locale,
-      subject: request.channel === 'sms' ? '' : rendered.subject,
       body: rendered.body,
       dossier_id: request.dossierId ?? null,
+      mandatory,
+      secret_params: JSON.stringify(secretParams),
+    };
+    const id = await repo.insert({
+      ...row,
+      channel: request.channel,
+      subject: request.channel === 'sms' ? '' : rendered.subject,
+      ...(wanted ? {} : { status: 'skipped' as const }),
     });
+    // A citizen who turned Zalo on gets a copy of each SMS on Zalo, at the same number.
+    if (request.channel === 'sms' && preferences?.zalo) {
+      await repo.insert({ ...row, channel: 'zalo', subject: rendered.subject });
+    }
+    if (request.dossierId != null) {
+      await repo.dropCopiesTo(request.dossierId, request.channel, recipient);
+      await this.copyToSubscribers(repo, request.dossierId);
+    }
     return { id };
+  }
+
+  /** Status copies for the dossier's subscribers, once per transaction, not to an address already written to. */
+  private async copyToSubscribers(repo: NotificationsRepository, dossierId: number): Promise<void> {
+    const subscriptions = await repo.subscriptionsWithoutCopy(dossierId);
+    if (subscriptions.length === 0) return;
+    const dossier = await repo.dossierStatus(dossierId);
+    if (!dossier) return;
+    for (const s of subscriptions) {
+      const t = translator(s.locale);
+      const params = { code: dossier.code, status: t(`dossiers.status.${dossier.status}`) };
+      const rendered = renderTemplate(SUBSCRIBER_UPDATE_TEMPLATE, params, s.locale);
+      await repo.insert({
+        channel: s.channel,
+        recipient: s.address,
+        template_key: SUBSCRIBER_UPDATE_TEMPLATE,
+        params: JSON.stringify(params),
+        locale: s.locale,
+        subject: s.channel === 'sms' ? '' : rendered.subject,
+        body: rendered.body,
+        dossier_id: dossierId,
+        subscription_id: s.id,
+      });
+    }
   }
 
   /** The newest messages first (development mailbox). */
   async latest(limit = 50): Promise<OutboxMessageView[]> {
     const rows = await this.outbox.latest(Math.min(Math.max(limit, 1), 500));
     return rows.map(presentMessage);
+  }
+
+  async message(id: number): Promise<OutboxMessageView | null> {
+    const row = await this.outbox.byId(id);
+    return row ? presentMessage(row) : null;
+  }
+
+  async statusCounts(): Promise<Record<NotificationStatus, number>> {
+    return this.outbox.countByStatus();
+  }
+
+  /** The signed-in citizen's channels (the defaults until they save a choice). */
+  async preferencesOf(actor: SessionUser): Promise<ChannelPreferences> {
+    if (actor.kind !== 'citizen') throw new DomainError(AuthErrors.forbidden);
+    return (await this.outbox.preferences(actor.id)) ?? { ...defaultPreferences };
+  }
+
+  /** Saves the citizen's own channels; one-time codes and security notices still go by the channel they concern. */
+  async savePreferences(actor: SessionUser, preferences: ChannelPreferences): Promise<void> {
+    if (actor.kind !== 'citizen') throw new DomainError(AuthErrors.forbidden);
+    await this.outbox.savePreferences(actor.id, preferences);
   }
 }
 
@@ -92,6 +183,29 @@ export function renderTemplate(template: string, params: Params, locale: Locale)
   };
 }
 
+/** The stored copy without the values of `secretParams` (one-time codes), once the message has been delivered. */
+export function redactMessage(row: Pick<OutboxRow, 'subject' | 'body' | 'params' | 'secret_params'>): { subject: string; body: string; params: string } | null {
+  const names = Array.isArray(row.secret_params) ? row.secret_params : [];
+  if (names.length === 0) return null;
+  const params: Record<string, string | number> = { ...(row.params ?? {}) };
+  let { subject, body } = row;
+  for (const name of names) {
+    const value = params[name];
+    if (value === undefined) continue;
+    const text = String(value);
+    if (text.length > 0) {
+      subject = subject.split(text).join('•'.repeat(text.length));
+      body = body.split(text).join('•'.repeat(text.length));
+    }
+    params[name] = '[redacted]';
+  }
+  return { subject, body, params: JSON.stringify(params) };
+}
+
+function toDate(value: Date | string | null): Date | null {
+  return value === null ? null : value instanceof Date ? value : new Date(value);
+}
+
 function presentMessage(row: OutboxRow): OutboxMessageView {
   return {
     id: Number(row.id),
@@ -103,8 +217,12 @@ function presentMessage(row: OutboxRow): OutboxMessageView {
     body: row.body,
     status: row.status,
     attempts: row.attempts,
-    createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
-    sentAt: row.sent_at === null ? null : new Date(row.sent_at),
+    createdAt: toDate(row.created_at)!,
+    sentAt: toDate(row.sent_at),
+    failedAt: toDate(row.failed_at),
+    nextAttemptAt: row.status === 'pending' ? toDate(row.next_attempt_at) : null,
+    lastError: row.last_error,
+    redacted: row.redacted_at !== null,
     dossierId: row.dossier_id === null ? null : Number(row.dossier_id),
   };
 }

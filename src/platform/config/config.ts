@@ -281,6 +281,80 @@ export const configSpec = {
     default: 'NB-26E',
     schema: z.string().min(1).max(20),
   }),
+  // ---- notification delivery (notifications module) ----
+  smtpHost: setting({
+    env: 'SMTP_HOST',
+    doc: 'SMTP server for e-mail. Empty: the local test SMTP server (127.0.0.1:NOTIFY_SANDBOX_SMTP_PORT) that `npm start` runs.',
+    default: '',
+    schema: z.string(),
+  }),
+  smtpPort: setting({ env: 'SMTP_PORT', doc: 'SMTP server port (587 with STARTTLS, 465 with SMTP_SECURE=true).', default: '587', schema: z.coerce.number().int().min(1).max(65535) }),
+  smtpSecure: setting({ env: 'SMTP_SECURE', doc: 'TLS from the first byte (port 465); false: STARTTLS when offered.', default: 'false', schema: bool }),
+  smtpUser: setting({ env: 'SMTP_USER', doc: 'SMTP user (empty: no authentication).', default: '', schema: z.string() }),
+  smtpPassword: setting({ env: 'SMTP_PASSWORD', doc: 'SMTP password.', default: '', schema: z.string(), secret: true }),
+  mailFrom: setting({
+    env: 'MAIL_FROM',
+    doc: 'From header of e-mails the portal sends.',
+    default: '"Cổng dịch vụ công" <no-reply@motcua.local>',
+    schema: z.string().min(3),
+  }),
+  smsApiUrl: setting({
+    env: 'SMS_API_URL',
+    doc: 'SMS gateway endpoint (generic JSON: POST { to, text, reference } with a Bearer API key). Empty: the local sandbox at http://127.0.0.1:NOTIFY_SANDBOX_PORT/sms.',
+    default: '',
+    schema: z.union([z.literal(''), z.string().url()]),
+  }),
+  smsApiKey: setting({ env: 'SMS_API_KEY', doc: 'API key of the SMS gateway (the sandbox accepts the default).', default: 'motcua-sandbox-sms-key', schema: z.string().min(1), secret: true }),
+  zaloApiUrl: setting({
+    env: 'ZALO_API_URL',
+    doc: 'Zalo Official Account message endpoint (header access_token; { recipient, message: { text } }). Empty: the local sandbox at http://127.0.0.1:NOTIFY_SANDBOX_PORT/zalo.',
+    default: '',
+    schema: z.union([z.literal(''), z.string().url()]),
+  }),
+  zaloAccessToken: setting({ env: 'ZALO_ACCESS_TOKEN', doc: 'Access token of the Zalo official account (the sandbox accepts the default).', default: 'motcua-sandbox-zalo-token', schema: z.string().min(1), secret: true }),
+  inboundWebhookSecret: setting({
+    env: 'INBOUND_WEBHOOK_SECRET',
+    doc: 'Shared secret that signs inbound SMS/Zalo webhook calls to /api/v1/tin-nhan-den (HMAC-SHA256 for SMS, the Zalo OA mac for Zalo). With the sandbox value the webhook is not served in production.',
+    default: 'MOTCUA-SANDBOX-INBOUND-SECRET-0000',
+    schema: z.string().min(16),
+    secret: true,
+  }),
+  inboundRateLimit: setting({
+    env: 'INBOUND_RATE_LIMIT',
+    doc: 'Texts accepted from one phone number or Zalo account per hour; more get no reply.',
+    default: '10',
+    schema: z.coerce.number().int().min(1),
+  }),
+  notifySandboxPort: setting({
+    env: 'NOTIFY_SANDBOX_PORT',
+    doc: 'HTTP port of the local SMS/Zalo sandbox that `npm start` runs when SMS_API_URL, ZALO_API_URL or SMTP_HOST is empty (not in production; 0: any free port).',
+    default: '3025',
+    schema: z.coerce.number().int().min(0).max(65535),
+  }),
+  notifySandboxSmtpPort: setting({
+    env: 'NOTIFY_SANDBOX_SMTP_PORT',
+    doc: 'Port of the local test SMTP server that `npm start` runs when SMTP_HOST is empty (0: any free port).',
+    default: '2525',
+    schema: z.coerce.number().int().min(0).max(65535),
+  }),
+  notifyMaxAttempts: setting({
+    env: 'NOTIFY_MAX_ATTEMPTS',
+    doc: 'Delivery attempts of one message before it is marked failed.',
+    default: '5',
+    schema: z.coerce.number().int().min(1).max(50),
+  }),
+  notifyRetrySeconds: setting({
+    env: 'NOTIFY_RETRY_SECONDS',
+    doc: 'Wait before the first retry of a failed delivery, doubled for each later one (± 20 %, at most an hour).',
+    default: '30',
+    schema: z.coerce.number().min(0.01).max(3600),
+  }),
+  notifyBatchSize: setting({
+    env: 'NOTIFY_BATCH_SIZE',
+    doc: 'Messages one worker claims and sends at once per channel.',
+    default: '20',
+    schema: z.coerce.number().int().min(1).max(500),
+  }),
 } as const;
 
 type Spec = typeof configSpec;
