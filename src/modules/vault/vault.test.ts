@@ -107,7 +107,7 @@ describe('the vault', () => {
     await rejectsWith(vault.documentFile({ ...owner, kind: 'officer' }, mine.id), 'ACCESS_DENIED');
   });
 
-  test('a chosen document becomes a draft upload pointing to the same file; a choice beyond the field's limit replaces the oldest', async () => {
+  test('a chosen document becomes a draft upload pointing to the same file; a choice beyond the field’s limit replaces the oldest', async () => {
     const draft = await submission.startDraft(owner, '9.999003');
     const first = await fileInVault(owner);
     const second = await fileInVault(owner);
