@@ -22,7 +22,7 @@ import { DossierRepository, createSubmissionService, dossierRoutes } from '../mo
 import { createStorage } from '../platform/storage/index.js';
 import { createSignaturesService, signaturesRoutes } from '../modules/signatures/index.js';
 import { createVaultService, vaultFiling, vaultRoutes } from '../modules/vault/index.js';
-import { createDeskService, createLedgerService, ledgerRoutes, createSlipsService, slipRoutes, workflowRoutes } from '../modules/workflow/index.js';
+import { createDeskService, createLedgerService, ledgerRoutes, createSlipsService, slipRoutes, workflowRoutes, createProcessService, processRoutes } from '../modules/workflow/index.js';
 import multipart from '@fastify/multipart';
 
 export interface WebAppOptions {
@@ -120,6 +120,7 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   await app.register(vaultRoutes, { vault: createVaultService(database, { drafts: submission, forms }), storage });
   await app.register(workflowRoutes, { desk: createDeskService(database, { notifications }), storage, forms });
   await app.register(slipRoutes, { slips: createSlipsService(database) });
+  await app.register(processRoutes, { processes: createProcessService(database) });
   await app.register(ledgerRoutes, { ledger: createLedgerService(database) });
   // The lookup keeps dossiers in memory and listens for their changes (its own connection on PostgreSQL).
   const lookup = await createLookupService(database, { onFeedError: (error) => app.log.warn({ err: error }, 'lookup change feed down') });

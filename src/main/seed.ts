@@ -7,6 +7,7 @@ import { seedForms } from '../modules/forms/index.js';
 import { seedOfficialCalendar } from '../modules/calendar/index.js';
 import { createIdentityServices, seedDemoAuthenticators } from '../modules/identity/index.js';
 import { createNotificationService } from '../modules/notifications/index.js';
+import { seedDemoProcesses } from '../modules/workflow/index.js';
 import { createUsersService } from '../modules/admin/index.js';
 import { importUnits, seedDemoAgencies, seedDemoUsers, sectorDepartments, type DemoAccount } from '../modules/admin/index.js';
 
@@ -49,6 +50,8 @@ export async function loadDemoData(database: Database, config: Config, options: 
   await seedOfficialCalendar(database);
   const forms = await seedForms(database.db);
   log(`e-forms: ${forms.created} new, ${forms.updated} updated, ${forms.unchanged} unchanged`);
+  const processes = await seedDemoProcesses(database, agencies);
+  log(`internal processes: ${processes.created} new, ${processes.unchanged} unchanged`);
   const accounts = await seedDemoUsers(database, agencies);
   await seedDemoCitizenProfile(database, config, accounts);
   // Demo officers share a known TOTP secret (printed by `npm start`) so the demo and tests pass the second factor.

@@ -452,14 +452,16 @@ describe('agencies, demo seed and users', () => {
       assert.deepEqual(second, first);
       assert.equal(await userCount(), countAfterFirst);
 
-      assert.equal(first.length, 11);
+      assert.equal(first.length, 19);
       assert.deepEqual(first[0], { username: 'citizen@demo.motcua.vn', password: 'Demo@2026', role: 'citizen', agencyName: null });
       assert.deepEqual(
         first.filter((a) => a.agencyName === 'Trung tâm Phục vụ hành chính công tỉnh Ninh Bình').map((a) => a.role),
         ['desk', 'handler', 'leader'],
       );
       assert.deepEqual(first.filter((a) => a.agencyName === 'Sở Tư pháp tỉnh Ninh Bình').map((a) => a.role), ['desk', 'handler', 'leader']);
-      assert.equal(first.filter((a) => a.agencyName?.startsWith('Ủy ban nhân dân phường')).length, 3);
+      assert.deepEqual(first.filter((a) => a.agencyName?.startsWith('Ủy ban nhân dân phường')).map((a) => a.role), ['desk', 'handler', 'leader', 'agency_admin']);
+      assert.deepEqual(first.filter((a) => a.agencyName === 'Sở Xây dựng tỉnh Ninh Bình').map((a) => a.role), ['desk', 'handler', 'leader', 'agency_admin']);
+      assert.deepEqual(first.filter((a) => a.agencyName === 'Công an tỉnh Ninh Bình').map((a) => a.role), ['desk', 'handler', 'leader']);
       assert.ok(first.some((a) => a.role === 'system_admin' && a.agencyName === null));
 
       for (const account of first) {

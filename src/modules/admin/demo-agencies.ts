@@ -500,8 +500,9 @@ function officerTrio(prefix: string, agencyKey: string, names: [string, string, 
 
 /**
  * Creates the demo accounts (idempotent: an existing username is left as it is): one citizen, a desk officer, a
- * handler and a leader at the provincial service centre, at the Department of Justice and at the first demo commune,
- * and a system administrator. `agencies` is the result of seedDemoAgencies.
+ * handler and a leader at the provincial service centre, at the Department of Justice, at the first demo commune, at
+ * the Department of Construction and at the provincial police, agency administrators of the first commune and of the
+ * Department of Construction, and a system administrator. `agencies` is the result of seedDemoAgencies.
  */
 export async function seedDemoUsers(
   database: Database,
@@ -520,6 +521,13 @@ export async function seedDemoUsers(
     ...(commune
       ? officerTrio(communePrefix, commune.key, ['Đinh Thị Thu', 'Bùi Văn Long', 'Ngô Thị Hằng'])
       : []),
+    // The demo communes receive the procedures whose internal processes are seeded (workflow module): the first
+    // commune's agency administrator edits them for that commune. The inter-agency ("liên thông") steps of those
+    // processes run at the Department of Construction and the provincial police, so both have officers too.
+    ...(commune ? [{ username: `${communePrefix}.admin`, displayName: 'Lương Văn Khánh', role: 'agency_admin' as const, agencyKey: commune.key }] : []),
+    ...officerTrio('construction', 'dept.construction', ['Mai Thị Yến', 'Tạ Quang Vinh', 'Châu Văn Đức']),
+    { username: 'construction.admin', displayName: 'Kiều Thị Ngọc', role: 'agency_admin', agencyKey: 'dept.construction' },
+    ...officerTrio('police', 'police', ['Lò Văn Sơn', 'Hà Thị Thanh', 'Quách Minh Khôi']),
     { username: 'admin', displayName: 'Quản trị hệ thống', role: 'system_admin' },
   ];
 

@@ -251,6 +251,8 @@ export interface OverviewPage {
   page: number;
   pageCount: number;
   search: string;
+  /** Scopes a system administrator may switch to (active agencies); null for everyone else. */
+  scopeChoices: { id: number; name: string }[] | null;
 }
 
 export interface Published {
@@ -344,7 +346,11 @@ export class ProcessService {
     const search = (filters.search ?? '').trim().slice(0, 100);
     const page = Number.isInteger(filters.page) && filters.page! > 0 ? filters.page! : 1;
     const query = { agencyId: scope.agencyId, folded: fold(search), limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
-    const [rows, total] = await Promise.all([this.repository.offered(query), this.repository.offeredCount(query)]);
+    const [rows, total, choices] = await Promise.all([
+      this.repository.offered(query),
+      this.repository.offeredCount(query),
+      isSystemAdmin(actor) ? this.repository.activeAgencies() : Promise.resolve(null),
+    ]);
     return {
       scope,
       items: rows.map((r) => ({
@@ -357,6 +363,7 @@ export class ProcessService {
       page,
       pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
       search,
+      scopeChoices: choices ? choices.map((a) => ({ id: a.id, name: a.name })) : null,
     };
   }
 

@@ -58,6 +58,11 @@ function UserMenu({ ctx }: { ctx: ViewContext }) {
           {t('layout.desk')}
         </a>
       )}
+      {user.kind === 'officer' ? (
+        <a class="header-link" href="/can-bo/quy-trinh">
+          {t('workflow.process.nav')}
+        </a>
+      ) : null}
       <a class="header-link" href="/tai-khoan">
         {t('layout.account')}
       </a>
