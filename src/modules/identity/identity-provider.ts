@@ -1,28 +1,36 @@
 import type { Sex } from './personal-id.js';
 
 /**
- * The seam for signing in with the national electronic identity (VNeID, `nationalIdentityProvider` in the
- * glossary), reached through OpenID Connect. Not implemented yet: the login page shows the VNeID button only when
- * a provider is given to the identity routes, and the routes only start the redirect. The issue that adds VNeID
- * implements this interface (e.g. with openid-client), the callback route, and the linking of the verified
- * personal identity number to a citizen account.
+ * Signing in with the national electronic identity (VNeID, `nationalIdentityProvider` in the glossary), reached
+ * through OpenID Connect: authorization code flow with PKCE, state and nonce (`oidc.ts` implements it with
+ * openid-client; `vneid-sandbox.ts` is the local provider for the demo and tests).
  */
 export interface IdentityProvider {
-  /** Short stable name, e.g. 'vneid'; used in paths and logs. */
+  /** Short stable name, e.g. 'vneid'; used in paths, logs and account links. */
   readonly id: string;
-  /** The provider's sign-in page for this attempt. `state` and `nonce` are random and kept by the portal. */
-  authorizationUrl(request: { state: string; nonce: string; redirectUri: string }): Promise<URL>;
+  /** The provider's sign-in page for this attempt. `state`, `nonce` and the PKCE verifier are random and kept by the portal. */
+  authorizationUrl(request: { state: string; nonce: string; codeVerifier: string; redirectUri: string }): Promise<URL>;
   /**
-   * Exchanges the callback's parameters for verified claims: checks `state`, redeems the code, validates the ID
-   * token (signature, issuer, audience, nonce, expiry). Throws a DomainError when anything does not match.
+   * Exchanges the callback's parameters for verified claims: checks `state`, redeems the code with the PKCE verifier,
+   * validates the ID token (signature, issuer, audience, nonce, expiry), reads the claims. Throws a DomainError
+   * when anything does not match.
    */
   handleCallback(callback: {
     /** Query parameters of the callback request. */
     params: Record<string, string>;
     expectedState: string;
     expectedNonce: string;
+    codeVerifier: string;
     redirectUri: string;
-  }): Promise<VerifiedClaims>;
+  }): Promise<ProviderSignIn>;
+  /** Where to send the browser to end the provider's session too (RP-initiated logout); null when it has none. */
+  endSessionUrl(request: { idToken: string; postLogoutRedirectUri: string }): Promise<URL | null>;
+}
+
+export interface ProviderSignIn {
+  claims: VerifiedClaims;
+  /** The raw ID token, kept with the session for RP-initiated logout. */
+  idToken: string;
 }
 
 /** What the national identity vouches for, after verification. */

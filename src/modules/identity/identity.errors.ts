@@ -65,6 +65,12 @@ export const IdentityErrors = {
     'The answer of the national identity provider could not be verified (state, nonce, PKCE, signature or claims): nothing was signed in.',
     'identity.error.IDENTITY_PROVIDER_SIGN_IN_FAILED',
   ),
+  providerUnavailable: defineError(
+    'IDENTITY_PROVIDER_UNAVAILABLE',
+    'unavailable',
+    'The national identity provider (VNeID) could not be reached; signing in with a password still works.',
+    'identity.error.IDENTITY_PROVIDER_UNAVAILABLE',
+  ),
   identityLinkedElsewhere: defineError(
     'IDENTITY_LINKED_TO_ANOTHER_ACCOUNT',
     'conflict',
@@ -82,5 +88,17 @@ export const IdentityErrors = {
     'not_found',
     'The session to end does not exist (any more) or is not one of the signed-in user\'s.',
     'identity.error.SESSION_NOT_FOUND',
+  ),
+  erasureNotConfirmed: defineError(
+    'ERASURE_NOT_CONFIRMED',
+    'invalid',
+    'Erasing an account\'s data needs the confirmation box ticked.',
+    'identity.error.ERASURE_NOT_CONFIRMED',
+  ),
+  erasureBlocked: defineError(
+    'ERASURE_BLOCKED_BY_DOSSIERS',
+    'conflict',
+    'The account has dossiers still being processed; their data is needed until they are finished.',
+    'identity.error.ERASURE_BLOCKED_BY_DOSSIERS',
   ),
 } as const;

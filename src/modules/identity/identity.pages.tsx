@@ -51,7 +51,7 @@ function withNext(path: string, next: string | undefined): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Sign in
 
-export type LoginNotice = 'verified' | 'passwordChanged' | 'signedOut' | null;
+export type LoginNotice = 'verified' | 'passwordChanged' | 'signedOut' | 'providerFailed' | null;
 
 /** The 6-digit one-time code field of the verification and password-reset pages. */
 function OneTimeCodeField({ ctx, form }: { ctx: IdentityViewContext; form: FormState }) {
@@ -363,7 +363,7 @@ function SignOutForm({ ctx }: { ctx: IdentityViewContext }) {
   );
 }
 
-export type ProfileNotice = 'saved' | 'communesUpdated' | null;
+export type ProfileNotice = 'saved' | 'communesUpdated' | 'linked' | 'created' | 'linkFailed' | null;
 
 export function ProfilePage({
   ctx,
@@ -372,6 +372,8 @@ export function ProfilePage({
   communes,
   organisations,
   notice,
+  verified = null,
+  linkHref = null,
 }: {
   ctx: IdentityViewContext;
   form: FormState;
@@ -379,9 +381,15 @@ export function ProfilePage({
   communes: UnitOption[];
   organisations: OrganisationView[];
   notice: ProfileNotice;
+  /** Set when the national identity vouched for the person's facts: they are shown locked. */
+  verified?: { at: Date } | null;
+  /** Starts linking VNeID to this account; null when linked already or no provider is configured. */
+  linkHref?: string | null;
 }) {
   const { t } = ctx;
   const province = v(form, 'provinceCode');
+  const sexValue = v(form, 'sex');
+  const birth = [v(form, 'birthDay'), v(form, 'birthMonth'), v(form, 'birthYear')].filter(Boolean).join('/');
   return (
     <AccountPage ctx={ctx} title={t('identity.profile.title')} form={form} crumbs={accountCrumbs(ctx)}>
       {notice ? (
@@ -391,8 +399,35 @@ export function ProfilePage({
       ) : null}
       <h1>{t('identity.profile.title')}</h1>
       <p class="lead">{t('identity.profile.lead')}</p>
+      {linkHref ? (
+        <div class="panel">
+          <p>{t('identity.vneid.link.text')}</p>
+          <p>
+            <a class="button button-secondary" href={linkHref} role="button">
+              {t('identity.vneid.link.button')}
+            </a>
+          </p>
+        </div>
+      ) : null}
       <PostForm ctx={ctx} action="/tai-khoan">
         <h2>{t('identity.profile.section.person')}</h2>
+        {verified ? (
+          <div id="verified-identity">
+            <p>
+              <strong class="tag tag-green">{t('identity.vneid.verified.tag')}</strong> {t('identity.vneid.verified.note')}
+            </p>
+            <SummaryList
+              rows={[
+                { key: t('identity.profile.fullName'), value: v(form, 'fullName') },
+                { key: t('identity.profile.personalId'), value: v(form, 'personalId') },
+                { key: t('identity.profile.birthDate'), value: birth || '–' },
+                { key: t('identity.profile.sex'), value: sexValue ? t(`identity.sex.${sexValue}`) : '–' },
+              ]}
+            />
+          </div>
+        ) : null}
+        {verified ? null : (
+          <>
         <TextField
           ctx={ctx}
           id="fullName"
@@ -435,6 +470,8 @@ export function ProfilePage({
           value={v(form, 'sex')}
           error={errorOf(form.errors, 'sex')}
         />
+          </>
+        )}
 
         <h2>{t('identity.profile.section.address')}</h2>
         <SelectField
@@ -517,6 +554,9 @@ export function ProfilePage({
       <p>
         <a href="/tai-khoan/to-chuc">{t('identity.organisations.manage')}</a>
       </p>
+      <p>
+        <a href="/tai-khoan/phien-dang-nhap">{t('identity.sessions.link')}</a>
+      </p>
       <SignOutForm ctx={ctx} />
     </AccountPage>
   );
@@ -537,6 +577,16 @@ export function OfficerAccountPage({ ctx }: { ctx: IdentityViewContext }) {
         />
       ) : null}
       <p>{t('identity.officer.noProfile')}</p>
+      <h2>{t('identity.security.title')}</h2>
+      <p>{t('identity.security.totpOn')}</p>
+      <PostForm ctx={ctx} action="/tai-khoan/ma-khoi-phuc">
+        <button class="button button-secondary" type="submit">
+          {t('identity.recoveryCodes.renew')}
+        </button>
+      </PostForm>
+      <p>
+        <a href="/tai-khoan/phien-dang-nhap">{t('identity.sessions.link')}</a>
+      </p>
       <SignOutForm ctx={ctx} />
     </AccountPage>
   );

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../platform/errors/errors.js';
 import { sendPage, viewContext } from '../../platform/http/context.js';
 import { statusOfKind } from '../../platform/http/errors.js';
-import { login, logout } from '../../platform/http/session.js';
+import { hashSessionToken, login, logout, SESSION_COOKIE } from '../../platform/http/session.js';
 import { safeNext, type FieldError } from '../../platform/views/layout.js';
 import type { AccountsService } from './accounts.service.js';
 import { parseContact } from './contact.js';
@@ -20,9 +19,13 @@ import {
   RegisterPage,
   VerifyPage,
   type LoginNotice,
+  type ProfileNotice,
 } from './identity.pages.js';
 import type { ProfileService, ProfileView } from './profile.service.js';
 import { securityRoutes, startSecondFactor } from './security.routes.js';
+import { providerRoutes } from './oidc.routes.js';
+import type { ProviderSignInService } from './oidc.service.js';
+import type { SessionRepository } from './session.repository.js';
 import type { SessionsService } from './sessions.service.js';
 import type { SecondFactorService } from './totp.service.js';
 
@@ -41,11 +44,18 @@ export interface IdentityRouteDeps {
   secondFactor?: SecondFactorService | null;
   /** "My sessions". */
   sessions: SessionsService;
+  /** Linking and account creation for the identity provider (needed with `identityProvider`). */
+  providerSignIn?: ProviderSignInService;
+  /** The redirect URI registered at the provider (config VNEID_REDIRECT_URI); default BASE_URL + callback path. */
+  providerRedirectUri?: string;
+  /** Reads the provider's ID token kept with the session, for RP-initiated logout. */
+  sessionStore?: SessionRepository;
 }
 
-/** Where the national identity provider sends the browser back (implemented with the VNeID issue). */
+/** Where the national identity provider sends the browser back. */
 export const identityProviderCallbackPath = '/dang-nhap/vneid/callback';
-const providerStateCookie = 'motcua_oidc';
+/** Where the provider sends the browser after its own logout (register it as a post-logout redirect URI). */
+export const postLogoutPath = '/dang-nhap?da-dang-xuat=1';
 
 type Body = Record<string, unknown> | undefined;
 type Query = Record<string, string | undefined>;
@@ -103,6 +113,12 @@ function withQuery(path: string, params: Record<string, string | undefined>): st
 /** A phone or e-mail from a link, in stored form; anything else is dropped so a link cannot put text on the page. */
 function contactFromQuery(value: string | undefined): string {
   return value ? (parseContact(value)?.value ?? '') : '';
+}
+
+/** The person fields (locked once verified by the national identity). */
+function personValues(values: FormValues): FormValues {
+  const { fullName, personalId, birthDay, birthMonth, birthYear, sex } = values;
+  return { fullName: fullName ?? '', personalId: personalId ?? '', birthDay: birthDay ?? '', birthMonth: birthMonth ?? '', birthYear: birthYear ?? '', sex: sex ?? '' };
 }
 
 function profileValues(profile: ProfileView): FormValues {
@@ -174,7 +190,15 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     const next = localNext(request.query.next);
     if (request.user) return reply.redirect(afterSignIn(request.user.kind, next), 303);
     const q = request.query;
-    const notice: LoginNotice = q['da-xac-thuc'] ? 'verified' : q['da-doi-mat-khau'] ? 'passwordChanged' : q['da-dang-xuat'] ? 'signedOut' : null;
+    const notice: LoginNotice = q['da-xac-thuc']
+      ? 'verified'
+      : q['da-doi-mat-khau']
+        ? 'passwordChanged'
+        : q['da-dang-xuat']
+          ? 'signedOut'
+          : q['loi-vneid']
+            ? 'providerFailed'
+            : null;
     return loginPage(request, reply, { values: { account: q['tai-khoan'] ?? '' }, errors: [] }, next, notice);
   });
 
@@ -202,9 +226,21 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
 
   app.post('/dang-xuat', async (request, reply) => {
     const userId = request.user?.id;
+    // A session started through the national identity ends there too (RP-initiated logout with id_token_hint).
+    const token = request.user ? request.cookies[SESSION_COOKIE] : undefined;
+    const idToken = token && deps.sessionStore ? await deps.sessionStore.providerIdToken(hashSessionToken(token)) : null;
     await logout(reply);
-    if (userId !== undefined) request.log.info({ action: 'identity.signOut', userId }, 'signed out');
-    return reply.redirect('/dang-nhap?da-dang-xuat=1', 303);
+    if (userId !== undefined) request.log.info({ action: 'identity.signOut', userId, provider: idToken ? provider?.id : undefined }, 'signed out');
+    if (idToken && provider) {
+      const url = await provider
+        .endSessionUrl({ idToken, postLogoutRedirectUri: new URL(postLogoutPath, deps.baseUrl).toString() })
+        .catch((error: unknown) => {
+          request.log.warn({ action: 'identity.providerLogoutUnavailable', err: error }, 'the provider logout could not be reached');
+          return null;
+        });
+      if (url) return reply.redirect(url.toString(), 303);
+    }
+    return reply.redirect(postLogoutPath, 303);
   });
 
   // ---- Registration and verification ----
@@ -315,16 +351,29 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     request: FastifyRequest,
     reply: FastifyReply,
     form: FormState,
-    notice: 'saved' | 'communesUpdated' | null,
+    notice: ProfileNotice,
     status = 200,
   ) {
     const ctx = pageContext(request);
     const user = request.user!;
     const options = await profiles.addressOptions(form.values.provinceCode || null);
     const organisations = await profiles.organisations(user.id);
+    const stored = await profiles.get(user.id);
+    // Verified facts are shown from the profile, whatever the form carried (they are not fields any more).
+    const values = stored.identityVerified ? { ...form.values, ...personValues(profileValues(stored)) } : form.values;
+    const linked = provider && deps.providerSignIn ? await deps.providerSignIn.isLinked(user.id, provider.id) : true;
     return sendPage(
       reply,
-      <ProfilePage ctx={ctx} form={form} provinces={options.provinces} communes={options.communes} organisations={organisations} notice={notice} />,
+      <ProfilePage
+        ctx={ctx}
+        form={{ ...form, values }}
+        provinces={options.provinces}
+        communes={options.communes}
+        organisations={organisations}
+        notice={notice}
+        verified={stored.identityVerified}
+        linkHref={linked || !provider ? null : `/dang-nhap/${provider.id}?lien-ket=1`}
+      />,
       status,
     );
   }
@@ -334,7 +383,9 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     if (!user) return redirectToSignIn(request, reply);
     if (user.kind !== 'citizen') return sendPage(reply, <OfficerAccountPage ctx={pageContext(request)} />);
     const profile = await profiles.get(user.id);
-    return profilePage(request, reply, { values: profileValues(profile), errors: [] }, request.query['da-luu'] ? 'saved' : null);
+    const q = request.query;
+    const notice: ProfileNotice = q['da-luu'] ? 'saved' : q['da-lien-ket'] ? 'linked' : q['da-tao'] ? 'created' : q['loi-vneid'] ? 'linkFailed' : null;
+    return profilePage(request, reply, { values: profileValues(profile), errors: [] }, notice);
   });
 
   app.post('/tai-khoan', async (request, reply) => {
@@ -382,24 +433,15 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     }
   });
 
-  // ---- National electronic identity (seam) ----
+  // ---- National electronic identity ----
 
-  if (provider) {
-    app.get<{ Querystring: Query }>(`/dang-nhap/${provider.id}`, { config: limited }, async (request, reply) => {
-      const state = randomBytes(24).toString('base64url');
-      const nonce = randomBytes(24).toString('base64url');
-      const next = localNext(request.query.next) ?? '';
-      // Kept for the callback (VNeID issue): signed, HttpOnly, ten minutes; Lax so the provider's redirect carries it.
-      reply.setCookie(providerStateCookie, JSON.stringify({ state, nonce, next }), {
-        path: '/dang-nhap/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: deps.baseUrl.startsWith('https:'),
-        signed: true,
-        maxAge: 600,
-      });
-      const url = await provider.authorizationUrl({ state, nonce, redirectUri: new URL(identityProviderCallbackPath, deps.baseUrl).toString() });
-      return reply.redirect(url.toString(), 303);
+  if (provider && deps.providerSignIn) {
+    await providerRoutes(app, {
+      provider,
+      providerSignIn: deps.providerSignIn,
+      redirectUri: deps.providerRedirectUri ?? new URL(identityProviderCallbackPath, deps.baseUrl).toString(),
+      authRateLimit: deps.authRateLimit,
+      secure,
     });
   }
 }

@@ -415,6 +415,9 @@ describe('national identity seam', () => {
       async handleCallback() {
         throw new Error('not used');
       },
+      async endSessionUrl() {
+        return null;
+      },
     };
     const withProvider = await buildApp({ provider });
     try {

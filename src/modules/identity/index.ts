@@ -16,6 +16,7 @@ import { SessionRepository } from './session.repository.js';
 import { SessionsService } from './sessions.service.js';
 import { SignInLockout, type LockoutPolicy } from './lockout.js';
 import { SecondFactorService } from './totp.service.js';
+import { ProviderSignInService } from './oidc.service.js';
 import { demoOfficerTotpSecret } from './totp.js';
 
 // Sessions and CSRF live in the platform (every module's routes rely on them); re-exported for the composition root.
@@ -38,10 +39,33 @@ export { demoOfficerTotpSecret } from './totp.js';
 export { oneTimeCodePolicy } from './one-time-code.js';
 export type { PasswordSetter } from './password.adapter.js';
 export { IdentityErrors } from './identity.errors.js';
-export { identityRoutes, identityProviderCallbackPath } from './identity.routes.js';
+export { identityRoutes, identityProviderCallbackPath, postLogoutPath } from './identity.routes.js';
 export type { IdentityRouteDeps } from './identity.routes.js';
-export type { IdentityProvider, VerifiedClaims } from './identity-provider.js';
+export type { IdentityProvider, VerifiedClaims, ProviderSignIn } from './identity-provider.js';
+export { OidcIdentityProvider } from './oidc.js';
+export type { OidcProviderOptions } from './oidc.js';
+export { ProviderSignInService } from './oidc.service.js';
+export type { ProviderOutcome } from './oidc.service.js';
+export type { RunningSandbox, SandboxClient, DemoCitizen } from './vneid-sandbox.js';
+
+/**
+ * Starts the local VNeID sandbox (development and tests). Loaded on demand, so a production web process never
+ * loads the OpenID provider library.
+ */
+export async function startVneidSandbox(options: import('./vneid-sandbox.js').SandboxOptions): Promise<import('./vneid-sandbox.js').RunningSandbox> {
+  return (await import('./vneid-sandbox.js')).startVneidSandbox(options);
+}
+
+/** The sandbox's demo citizens and their password (loaded on demand, like the sandbox). */
+export async function vneidSandboxCitizens(): Promise<{ citizens: readonly import('./vneid-sandbox.js').DemoCitizen[]; password: string }> {
+  const sandbox = await import('./vneid-sandbox.js');
+  return { citizens: sandbox.sandboxCitizens, password: sandbox.sandboxCitizenPassword };
+}
 export type { IdentityViewContext } from './identity.components.js';
+export { MyDataService } from './my-data.service.js';
+export type { AccessLogEntry, MyDataPorts, PersonalDataSection, PersonalDataSource } from './my-data.service.js';
+export { MyDataRepository } from './my-data.repository.js';
+export { myDataRoutes, myDataPath } from './my-data.routes.js';
 export {
   validatePersonalId,
   parsePersonalId,
@@ -79,6 +103,8 @@ export interface IdentityServices {
   /** Officers' TOTP and recovery codes; null when OFFICER_SECOND_FACTOR is off. */
   secondFactor: SecondFactorService | null;
   lockout: SignInLockout;
+  /** Sign-in with, linking of and account creation from the national electronic identity. */
+  providerSignIn: ProviderSignInService;
 }
 
 /** Builds the identity services over a database (the caller owns the database handle). */
@@ -113,7 +139,8 @@ export function createIdentityServices(database: Database, options: IdentityOpti
   );
   const profiles = new ProfileService(new ProfileRepository(db), new OrganisationRepository(db), users, createUnitsService(database), timing);
   const sessionStore = new SessionRepository(db);
-  return { accounts, profiles, sessionStore, sessions: new SessionsService(sessionStore, options.now), secondFactor, lockout };
+  const providerSignIn = new ProviderSignInService(db, (trx) => createUsersService({ ...database, db: trx }, userOptions), options.now);
+  return { accounts, profiles, sessionStore, sessions: new SessionsService(sessionStore, options.now), secondFactor, lockout, providerSignIn };
 }
 
 /**

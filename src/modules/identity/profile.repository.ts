@@ -15,9 +15,22 @@ export interface ProfileRecord {
   phone: string | null;
   email: string | null;
   contactVerifiedAt: Date | null;
+  /** When an identity provider vouched for personal id, name, birth date and sex (then locked); null if never. */
+  identityVerifiedAt: Date | null;
+  identityVerifiedBy: string | null;
 }
 
-export type ProfileFields = Omit<ProfileRecord, 'userId' | 'contactVerifiedAt'>;
+export type ProfileFields = Omit<ProfileRecord, 'userId' | 'contactVerifiedAt' | 'identityVerifiedAt' | 'identityVerifiedBy'>;
+
+/** The facts an identity provider vouches for. */
+export interface VerifiedIdentityFields {
+  personalId: string;
+  fullName: string;
+  birthDate: string | null;
+  sex: 'male' | 'female' | null;
+  phone: string | null;
+  email: string | null;
+}
 
 export interface ConsentRecord {
   userId: number;
@@ -47,6 +60,8 @@ export class ProfileRepository {
         'phone',
         'email',
         'contact_verified_at',
+        'identity_verified_at',
+        'identity_verified_by',
       ])
       .where('user_id', '=', userId)
       .executeTakeFirst();
@@ -63,6 +78,8 @@ export class ProfileRepository {
       phone: row.phone,
       email: row.email,
       contactVerifiedAt: row.contact_verified_at === null ? null : new Date(row.contact_verified_at),
+      identityVerifiedAt: row.identity_verified_at === null ? null : new Date(row.identity_verified_at),
+      identityVerifiedBy: row.identity_verified_by,
     };
   }
 
@@ -84,6 +101,33 @@ export class ProfileRepository {
       .insertInto('citizen_profile')
       .values({ user_id: userId, ...columns, contact_verified_at: now, updated_at: now })
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ ...columns, updated_at: now }))
+      .execute();
+  }
+
+  /**
+   * Writes what an identity provider vouched for and marks it verified, creating the profile when there is none.
+   * The phone and e-mail fill only empty fields: the citizen's own contact details are never overwritten.
+   */
+  async applyVerifiedIdentity(userId: number, fields: VerifiedIdentityFields, provider: string, now: Date): Promise<void> {
+    const verified = {
+      personal_id: fields.personalId,
+      full_name: fields.fullName,
+      birth_date: fields.birthDate,
+      sex: fields.sex,
+      identity_verified_at: now,
+      identity_verified_by: provider,
+      updated_at: now,
+    };
+    await this.db
+      .insertInto('citizen_profile')
+      .values({ user_id: userId, ...verified, phone: fields.phone, email: fields.email, contact_verified_at: now })
+      .onConflict((oc) =>
+        oc.column('user_id').doUpdateSet({
+          ...verified,
+          phone: sql<string | null>`coalesce(citizen_profile.phone, excluded.phone)`,
+          email: sql<string | null>`coalesce(citizen_profile.email, excluded.email)`,
+        }),
+      )
       .execute();
   }
 

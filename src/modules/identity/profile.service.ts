@@ -32,6 +32,11 @@ export interface ProfileView {
   phone: string | null;
   email: string | null;
   organisations: OrganisationView[];
+  /**
+   * Set when the national identity vouched for the personal id, name, birth date and sex: those fields are then
+   * locked (shown read-only, like fields read from a registry) and `update` keeps the verified values.
+   */
+  identityVerified: { at: Date; by: string } | null;
 }
 
 /** The profile form as typed: every value a string, validated here. */
@@ -135,6 +140,7 @@ export class ProfileService {
         phone: contact?.kind === 'phone' ? contact.value : null,
         email: contact?.kind === 'email' ? contact.value : null,
         organisations,
+        identityVerified: null,
       };
     }
     return {
@@ -149,6 +155,7 @@ export class ProfileService {
       phone: profile.phone,
       email: profile.email,
       organisations,
+      identityVerified: profile.identityVerifiedAt ? { at: profile.identityVerifiedAt, by: profile.identityVerifiedBy ?? '' } : null,
     };
   }
 
@@ -156,6 +163,20 @@ export class ProfileService {
   async update(actor: SessionUser, input: ProfileInput): Promise<ProfileView> {
     requireCitizen(actor);
     const problems: FieldProblem[] = [];
+    // Verified facts are not the citizen's to change here: keep what the national identity vouched for.
+    const stored = await this.profiles.find(actor.id);
+    if (stored?.identityVerifiedAt) {
+      const [year = '', month = '', day = ''] = stored.birthDate ? stored.birthDate.split('-') : [];
+      input = {
+        ...input,
+        personalId: stored.personalId ?? '',
+        fullName: stored.fullName,
+        birthDay: day,
+        birthMonth: month,
+        birthYear: year,
+        sex: stored.sex ?? '',
+      };
+    }
 
     const fullName = optional(input.fullName);
     if (fullName === null) problems.push(problem('fullName', 'identity.field.fullName.required'));
