@@ -6,7 +6,7 @@ import type { Database } from '../platform/db/database.js';
 import { createServer } from '../platform/http/server.js';
 import { CatalogueRepository, CatalogueService, catalogueRoutes } from '../modules/catalogue/index.js';
 import { createAgencyService } from '../modules/admin/index.js';
-import { createIdentityServices, csrfPlugin, identityRoutes, sessionPlugin } from '../modules/identity/index.js';
+import { createIdentityServices, csrfPlugin, identityRoutes, OidcIdentityProvider, sessionPlugin } from '../modules/identity/index.js';
 import {
   createInboundService,
   createNotificationService,
@@ -90,6 +90,13 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     officerHome: '/can-bo/tiep-nhan',
     secondFactor: identity.secondFactor,
     sessions: identity.sessions,
+    // Sign-in with the national electronic identity when an issuer is configured (`npm start` sets its sandbox's).
+    identityProvider: config.vneidIssuer
+      ? new OidcIdentityProvider({ issuer: config.vneidIssuer, clientId: config.vneidClientId, clientSecret: config.vneidClientSecret })
+      : null,
+    providerSignIn: identity.providerSignIn,
+    ...(config.vneidRedirectUri ? { providerRedirectUri: config.vneidRedirectUri } : {}),
+    sessionStore: identity.sessionStore,
   });
   const storage = await createStorage(config);
   const dossierRepository = new DossierRepository(database.db);

@@ -1,4 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../platform/config/config.js';
+import {
+  demoOfficerTotpSecret,
+  identityProviderCallbackPath,
+  postLogoutPath,
+  startVneidSandbox,
+  vneidSandboxCitizens,
+  type RunningSandbox,
+} from '../modules/identity/index.js';
 import { openDatabase } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
 import { currentWorkerIdentity } from '../platform/jobs/heartbeat.js';
@@ -16,7 +25,27 @@ import { provisionDemoKeys } from '../modules/signatures/index.js';
  * migrate, load the official data and the demo province, start the web server, print the demo accounts.
  */
 const started = Date.now();
-const config = loadConfig();
+const baseConfig = loadConfig();
+// VNeID: with no issuer configured, run the local sandbox (a real OpenID provider with demo citizens) and use it.
+let vneidSandbox: RunningSandbox | null = null;
+let config = baseConfig;
+if (!baseConfig.vneidIssuer && baseConfig.nodeEnv !== 'production') {
+  const clientSecret = baseConfig.vneidClientSecret || randomBytes(24).toString('base64url');
+  vneidSandbox = await startVneidSandbox({
+    host: baseConfig.host === '0.0.0.0' ? '0.0.0.0' : baseConfig.host,
+    publicHost: new URL(baseConfig.baseUrl).hostname,
+    port: baseConfig.vneidSandboxPort,
+    clients: [
+      {
+        clientId: baseConfig.vneidClientId,
+        clientSecret,
+        redirectUris: [baseConfig.vneidRedirectUri || new URL(identityProviderCallbackPath, baseConfig.baseUrl).toString()],
+        postLogoutRedirectUris: [new URL(postLogoutPath, baseConfig.baseUrl).toString()],
+      },
+    ],
+  });
+  config = loadConfig(process.env, { vneidIssuer: vneidSandbox.issuer, vneidClientSecret: clientSecret });
+}
 console.log(`Motcua demo — database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
 const migrated = await migrate(database);
@@ -43,6 +72,14 @@ console.log('\nDemo accounts (demo only — never use these passwords elsewhere)
 const width = Math.max(...data.accounts.map((a) => a.username.length));
 for (const a of data.accounts) console.log(`  ${a.username.padEnd(width)}  ${a.password}  ${a.role}${a.agencyName ? ` — ${a.agencyName}` : ''}`);
 if (delivery.sandbox) console.log(`\nMessages go to the local test servers (SMTP 127.0.0.1:${delivery.sandbox.smtpPort}, SMS/Zalo ${delivery.sandbox.url}); read them at ${url}/dev/hop-thu`);
+if (config.officerSecondFactor === 'required') {
+  console.log(`\nOfficers' second factor (demo TOTP secret, add it to an authenticator app): ${demoOfficerTotpSecret}`);
+}
+if (vneidSandbox) {
+  const { citizens, password } = await vneidSandboxCitizens();
+  console.log(`\nVNeID sandbox at ${vneidSandbox.issuer} ("Đăng nhập bằng VNeID"); demo citizens, password ${password}:`);
+  for (const c of citizens) console.log(`  ${c.personalId}  ${c.fullName}, ${c.birthDate}, level ${c.level}`);
+}
 console.log(`\nMotcua is ready at ${url} (started in ${((Date.now() - started) / 1000).toFixed(1)} s). Press Ctrl+C to stop.`);
 
 let closing = false;
@@ -51,6 +88,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (closing) return;
     closing = true;
     await app.close();
+    await vneidSandbox?.close();
     await Promise.all([queue.stop({ graceful: true, timeoutMs: 10_000 }), delivery.close()]);
     await database.close();
     process.exit(0);
