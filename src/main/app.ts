@@ -112,6 +112,8 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     keysDir: config.signingKeysDir,
     keysPassword: config.signingKeysPassword,
     baseUrl: config.baseUrl,
+    // Outside production a leader or seal without a key gets a demo key from the demo root CA on first use.
+    demoKeysOnDemand: config.nodeEnv !== 'production',
   });
   const submission = createSubmissionService(database, { forms, notifications, draftLifetimeDays: config.draftLifetimeDays });
   await app.register(dossierRoutes, {

@@ -18,7 +18,6 @@ import { createWebApp } from './app.js';
 import { registerJobs, sendHeartbeat } from './jobs.js';
 import { loadDemoData } from './seed.js';
 import { startNotificationDelivery } from '../modules/notifications/index.js';
-import { provisionDemoKeys } from '../modules/signatures/index.js';
 
 /**
  * `npm start`: the whole system in one process on the embedded database (or DATABASE_URL when set):
@@ -51,9 +50,6 @@ const database = await openDatabase({ url: config.databaseUrl, dataDir: config.d
 const migrated = await migrate(database);
 if (migrated.applied.length > 0) console.log(`migrations applied: ${migrated.applied.join(', ')}`);
 const data = await loadDemoData(database, config);
-// Demo signing keys (a demo root CA, each leader's and each agency seal's PKCS#12) unless some are already there.
-const keys = await provisionDemoKeys(database, config.signingKeysDir, config.signingKeysPassword);
-if (keys.length > 0) console.log(`demo signing keys: ${keys.length} issued by the demo root CA in ${config.signingKeysDir}`);
 // The worker runs in this process: the embedded database can be opened by one process only.
 const logger = createLogger(config.logLevel);
 const queue = openJobQueue(database, logger);

@@ -35,7 +35,8 @@ export function paymentSettings(config: Config): PaymentSettings {
     configured: !production || (!sandboxSecrets && config.paymentGatewayUrl !== ''),
     baseUrl: config.baseUrl.replace(/\/+$/, ''),
     gateway: {
-      url: config.paymentGatewayUrl || `${config.baseUrl.replace(/\/+$/, '')}${SANDBOX_GATEWAY_PATH}`,
+      url: config.paymentGatewayUrl || SANDBOX_GATEWAY_PATH,
+      returnUrl: config.paymentGatewayUrl ? `${config.baseUrl.replace(/\/+$/, '')}/thanh-toan/ket-qua` : '/thanh-toan/ket-qua',
       merchantCode: config.paymentGatewayMerchant,
       secret: config.paymentGatewaySecret,
     },

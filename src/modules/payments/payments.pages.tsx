@@ -245,7 +245,23 @@ function PaymentHistory({ ctx, o }: { ctx: ViewContext; o: FeeOverview }) {
 }
 
 /** One order: the transfer to make (VietQR), the result, or what to do next. */
-export function PaymentResultPage({ ctx, o, payment, vietQr, qrImage, sandboxBank }: { ctx: ViewContext; o: FeeOverview; payment: PaymentView; vietQr: VietQrInstructions | null; qrImage: string | null; sandboxBank: string | null }) {
+export function PaymentResultPage({
+  ctx,
+  o,
+  payment,
+  vietQr,
+  qrImage,
+  sandboxBank,
+  gatewayUrl,
+}: {
+  ctx: ViewContext;
+  o: FeeOverview;
+  payment: PaymentView;
+  vietQr: VietQrInstructions | null;
+  qrImage: string | null;
+  sandboxBank: string | null;
+  gatewayUrl: string | null;
+}) {
   const { t } = ctx;
   const code = o.dossier.code;
   const title = t(`payments.result.title.${payment.status}`);
@@ -285,7 +301,18 @@ export function PaymentResultPage({ ctx, o, payment, vietQr, qrImage, sandboxBan
             ) : null}
           </section>
         ) : null}
-        {payment.status === 'pending' && payment.method === 'gateway' ? <p>{t('payments.result.waitingGateway')}</p> : null}
+        {payment.status === 'pending' && payment.method === 'gateway' ? (
+          <>
+            <p>{t('payments.result.waitingGateway')}</p>
+            {gatewayUrl ? (
+              <p>
+                <a class="button" href={gatewayUrl}>
+                  {t('payments.result.toGateway')}
+                </a>
+              </p>
+            ) : null}
+          </>
+        ) : null}
         {['failed', 'cancelled', 'expired'].includes(payment.status) ? (
           <p>
             {t(`payments.result.help.${payment.status}`)} {o.canPay ? <a href={`/ho-so/${code}/thanh-toan`}>{t('payments.result.tryAgain')}</a> : null}

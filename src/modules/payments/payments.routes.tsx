@@ -50,7 +50,10 @@ export async function paymentRoutes(app: FastifyInstance, deps: PaymentRouteDeps
       if (totalVnd === 0) return reply.redirect(`/ho-so/${code}/thanh-toan`, 303);
       if (!method) throw new DomainError(PaymentErrors.statementMissing);
       const started = await payments.startPayment(user, code, method, { ipAddress: request.ip, locale: ctx.locale });
-      return reply.redirect(started.method === 'gateway' ? started.redirectUrl : `/ho-so/${code}/thanh-toan/${started.reference}`, 303);
+      // A redirect after a form post may only stay on this origin (CSP form-action 'self', which Chromium applies to
+      // redirects too): the sandbox lives here; a real gateway is reached by a link on the order's page.
+      if (started.method === 'gateway' && started.redirectUrl.startsWith('/')) return reply.redirect(started.redirectUrl, 303);
+      return reply.redirect(`/ho-so/${code}/thanh-toan/${started.reference}`, 303);
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
       const o = await payments.overview(user, code);
@@ -60,10 +63,10 @@ export async function paymentRoutes(app: FastifyInstance, deps: PaymentRouteDeps
   });
 
   app.get<{ Params: { code: string; reference: string } }>('/ho-so/:code/thanh-toan/:reference', async (request, reply) => {
-    const { overview, payment, vietQr } = await payments.payment(citizen(request), request.params.code, request.params.reference);
+    const { overview, payment, vietQr, gatewayUrl } = await payments.payment(citizen(request), request.params.code, request.params.reference, { ipAddress: request.ip, locale: request.locale });
     const qrImage = vietQr ? await vietQrImage(vietQr.payload) : null;
     const sandboxBank = vietQr && deps.sandboxBankPath ? `${deps.sandboxBankPath}?noi-dung=${encodeURIComponent(vietQr.purpose)}&so-tien=${vietQr.amountVnd}` : null;
-    return sendPage(reply, <PaymentResultPage ctx={viewContext(request)} o={overview} payment={payment} vietQr={vietQr} qrImage={qrImage} sandboxBank={sandboxBank} />);
+    return sendPage(reply, <PaymentResultPage ctx={viewContext(request)} o={overview} payment={payment} vietQr={vietQr} qrImage={qrImage} sandboxBank={sandboxBank} gatewayUrl={gatewayUrl} />);
   });
 
   app.get<{ Params: { code: string } }>('/ho-so/:code/bien-lai.pdf', async (request, reply) => {

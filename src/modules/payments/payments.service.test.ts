@@ -23,7 +23,7 @@ let now = new Date('2026-11-24T02:00:00Z');
 const settings: PaymentSettings = {
   configured: true,
   baseUrl: 'http://portal.test',
-  gateway: { url: 'http://portal.test/dev/cong-thanh-toan', merchantCode: 'MOTCUA01', secret: 'TEST-GATEWAY-SECRET-0123456789' },
+  gateway: { url: 'http://gateway.test/pay', returnUrl: 'http://portal.test/thanh-toan/ket-qua', merchantCode: 'MOTCUA01', secret: 'TEST-GATEWAY-SECRET-0123456789' },
   bank: { bin: '970436', account: '0011001234567', accountName: 'TEST', webhookSecret: 'TEST-BANK-SECRET-0123456789' },
   receipt: { template: '01BLP0-001', series: 'TT-26E' },
   timeoutMinutes: 15,
@@ -116,6 +116,8 @@ describe('the card gateway', () => {
   test('a signed success IPN credits once and issues the receipt; a replay answers 02 and credits nothing', async () => {
     const o = await ordered('gateway', 2);
     assert.ok(o.started.method === 'gateway' && o.started.redirectUrl.includes(`vnp_TxnRef=${o.reference}`));
+    const pending = await payments.payment(f.citizen, o.code, o.reference);
+    assert.ok(pending.gatewayUrl?.startsWith('http://gateway.test/pay?'), 'a real gateway is reached by a link on the order page');
     const params = ipn(o.reference, 16_000, { transactionNo: '14000001' });
     assert.equal((await payments.gatewayResult(params, 'gateway_ipn', '10.0.0.1')).reply.RspCode, '00');
     assert.equal((await payments.gatewayResult(params, 'gateway_ipn', '10.0.0.1')).reply.RspCode, '02');

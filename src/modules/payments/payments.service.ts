@@ -17,7 +17,11 @@ export interface PaymentSettings {
   /** False in production while the sandbox secrets or gateway are configured: nothing is paid or credited then. */
   configured: boolean;
   baseUrl: string;
-  gateway: { url: string; merchantCode: string; secret: string };
+  /**
+   * `url` and `returnUrl` are absolute for a real gateway; the local sandbox uses paths on this portal, so the
+   * payer's browser stays on the portal's own origin whatever BASE_URL says.
+   */
+  gateway: { url: string; returnUrl: string; merchantCode: string; secret: string };
   bank: { bin: string; account: string; accountName: string; webhookSecret: string };
   receipt: { template: string; series: string };
   timeoutMinutes: number;
@@ -222,25 +226,35 @@ export class PaymentService {
       return fee.total_vnd;
     });
     if (method === 'vietqr') return { method, reference };
-    const redirectUrl = paymentUrl({
-      gatewayUrl: this.settings.gateway.url,
-      merchantCode: this.settings.gateway.merchantCode,
-      secret: this.settings.gateway.secret,
-      reference,
-      amountVnd: amount,
-      // The protocol is ASCII: the order text names the dossier code only.
-      orderInfo: `Nop le phi ho so ${row.code}`,
-      returnUrl: `${this.settings.baseUrl}/thanh-toan/ket-qua`,
-      ipAddress: client.ipAddress,
-      locale: client.locale === 'en' ? 'en' : 'vn',
-      createdAt: now,
-      expiresAt,
-    });
+    const redirectUrl = this.gatewayUrlOf({ reference, amountVnd: amount, createdAt: now, expiresAt }, row.code, client);
     return { method, reference, redirectUrl };
   }
 
+  /** The signed gateway URL of an order (the same order signs the same way; the payer's address may differ). */
+  private gatewayUrlOf(order: { reference: string; amountVnd: number; createdAt: Date; expiresAt: Date }, dossierCode: string, client: { ipAddress: string; locale: 'vi' | 'en' }): string {
+    return paymentUrl({
+      gatewayUrl: this.settings.gateway.url,
+      merchantCode: this.settings.gateway.merchantCode,
+      secret: this.settings.gateway.secret,
+      reference: order.reference,
+      amountVnd: order.amountVnd,
+      // The protocol is ASCII: the order text names the dossier code only.
+      orderInfo: `Nop le phi ho so ${dossierCode}`,
+      returnUrl: this.settings.gateway.returnUrl,
+      ipAddress: client.ipAddress,
+      locale: client.locale === 'en' ? 'en' : 'vn',
+      createdAt: order.createdAt,
+      expiresAt: order.expiresAt,
+    });
+  }
+
   /** One order of the applicant's dossier, with the transfer instructions while a VietQR order is open. */
-  async payment(actor: SessionUser, code: string, reference: string): Promise<{ overview: FeeOverview; payment: PaymentView; vietQr: VietQrInstructions | null }> {
+  async payment(
+    actor: SessionUser,
+    code: string,
+    reference: string,
+    client: { ipAddress: string; locale: 'vi' | 'en' } = { ipAddress: '127.0.0.1', locale: 'vi' },
+  ): Promise<{ overview: FeeOverview; payment: PaymentView; vietQr: VietQrInstructions | null; gatewayUrl: string | null }> {
     const row = await this.ownDossier(actor, code);
     const overview = await this.overviewOf(row);
     const payment = overview.payments.find((p) => p.reference === reference);
@@ -251,7 +265,11 @@ export class PaymentService {
       const { bin, account, accountName } = this.settings.bank;
       vietQr = { payload: buildVietQr({ bankBin: bin, accountNumber: account, amountVnd: payment.amountVnd, purpose }), bankBin: bin, account, accountName, amountVnd: payment.amountVnd, purpose };
     }
-    return { overview, payment, vietQr };
+    const gatewayUrl =
+      payment.method === 'gateway' && payment.status === 'pending' && this.settings.configured
+        ? this.gatewayUrlOf({ reference: payment.reference, amountVnd: payment.amountVnd, createdAt: payment.createdAt, expiresAt: payment.expiresAt }, row.code, client)
+        : null;
+    return { overview, payment, vietQr, gatewayUrl };
   }
 
   // ---- providers ----
