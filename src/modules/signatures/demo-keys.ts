@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRootCa, issueCertificate, pemToDer, toPkcs12, type CaMaterial } from './ca.js';
-import { keyFileName, type SignerIdentity } from './signer.js';
+import { keyFileName, type HolderNames, type KeyStore, type SignerIdentity, type SignerPort } from './signer.js';
 
 /**
  * Demo signing keys in a key directory: `root-ca.pem` (+ `root-ca.key.pem`, the demo root's private key), and one
@@ -11,7 +11,20 @@ import { keyFileName, type SignerIdentity } from './signer.js';
 export const rootCertificateFile = 'root-ca.pem';
 const rootKeyFile = 'root-ca.key.pem';
 
-export async function loadOrCreateRootCa(dir: string): Promise<CaMaterial> {
+/** One root per directory even when two issues start at once (in this process). */
+const rootCreation = new Map<string, Promise<CaMaterial>>();
+
+export function loadOrCreateRootCa(dir: string): Promise<CaMaterial> {
+  let pending = rootCreation.get(dir);
+  if (!pending) {
+    pending = readOrCreateRoot(dir);
+    rootCreation.set(dir, pending);
+    void pending.catch(() => rootCreation.delete(dir));
+  }
+  return pending;
+}
+
+async function readOrCreateRoot(dir: string): Promise<CaMaterial> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   try {
     const [certificatePem, privateKeyPem] = await Promise.all([readFile(join(dir, rootCertificateFile), 'utf8'), readFile(join(dir, rootKeyFile), 'utf8')]);
@@ -58,5 +71,34 @@ export async function trustedRootsIn(dir: string): Promise<Uint8Array[]> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
+  }
+}
+
+/**
+ * A key store that issues a demo key from the directory's demo root CA when a leader or a seal has none yet, so the
+ * demo and the tests sign without provisioning every key up front (RSA key generation takes about half a second
+ * each). Never used in production (the composition root enables it only outside NODE_ENV=production).
+ */
+export class ProvisioningKeyStore implements KeyStore {
+  private readonly issuing = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly inner: KeyStore,
+    private readonly dir: string,
+    private readonly password: string,
+  ) {}
+
+  async signerFor(identity: SignerIdentity, names?: HolderNames): Promise<SignerPort | null> {
+    const found = await this.inner.signerFor(identity, names);
+    if (found || !names) return found;
+    const file = keyFileName(identity);
+    let pending = this.issuing.get(file);
+    if (!pending) {
+      pending = ensureDemoKeys(this.dir, this.password, [{ identity, ...names }]);
+      this.issuing.set(file, pending);
+      void pending.finally(() => this.issuing.delete(file)).catch(() => undefined);
+    }
+    await pending;
+    return this.inner.signerFor(identity, names);
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Database } from '../../platform/db/database.js';
 import type { FileStorage } from '../../platform/storage/index.js';
-import { ensureDemoKeys, trustedRootsIn } from './demo-keys.js';
+import { ensureDemoKeys, ProvisioningKeyStore, trustedRootsIn } from './demo-keys.js';
 import { DirectoryKeyStore, type KeyStore } from './signer.js';
 import { demoKeyHoldersIn, SignaturesRepository } from './signatures.repository.js';
 import { SignaturesService, type ExtractionPort, type ResultVaultPort, type SignaturesPorts } from './signatures.service.js';
@@ -14,9 +14,9 @@ export type { ExtractionPort, IssuedResult, ResultVaultPort, SignaturesPorts, Up
 export { SignaturesRepository } from './signatures.repository.js';
 export { SignatureErrors } from './signatures.errors.js';
 export { signPdf, verifyPdfSignatures, pdfDate, type PdfSignatureReport, type SignOptions } from './pades.js';
-export { DirectoryKeyStore, Pkcs12Signer, keyFileName, type KeyStore, type SignerIdentity, type SignerPort } from './signer.js';
+export { DirectoryKeyStore, Pkcs12Signer, keyFileName, type HolderNames, type KeyStore, type SignerIdentity, type SignerPort } from './signer.js';
 export { createRootCa, issueCertificate, toPkcs12, readPkcs12, pemToDer, type CaMaterial } from './ca.js';
-export { ensureDemoKeys, loadOrCreateRootCa, trustedRootsIn, rootCertificateFile, type DemoKeyHolder } from './demo-keys.js';
+export { ensureDemoKeys, loadOrCreateRootCa, trustedRootsIn, rootCertificateFile, ProvisioningKeyStore, type DemoKeyHolder } from './demo-keys.js';
 export { renderResultDocument, groupedCode, resultTitle, type ResultDocumentData, type ResultTemplate } from './result-document.js';
 export { signaturesRoutes, type SignaturesRouteDeps } from './signatures.routes.js';
 export type { ResultSigner } from './signatures.tables.js';
@@ -32,13 +32,22 @@ export function createSignaturesService(
     keysPassword: string;
     baseUrl: string;
     keys?: KeyStore;
+    /**
+     * Issue a demo key from the directory's demo root CA when a leader or seal has none (demo and tests only; the
+     * composition root turns it on outside production).
+     */
+    demoKeysOnDemand?: boolean;
     extraction?: ExtractionPort;
     clock?: () => Date;
   },
 ): SignaturesService {
   return new SignaturesService(new SignaturesRepository(database.db), {
     storage: deps.storage,
-    keys: deps.keys ?? new DirectoryKeyStore(deps.keysDir, deps.keysPassword),
+    keys:
+      deps.keys ??
+      (deps.demoKeysOnDemand
+        ? new ProvisioningKeyStore(new DirectoryKeyStore(deps.keysDir, deps.keysPassword), deps.keysDir, deps.keysPassword)
+        : new DirectoryKeyStore(deps.keysDir, deps.keysPassword)),
     forms: deps.forms,
     vault: deps.vault,
     trustedRoots: () => trustedRootsIn(deps.keysDir),

@@ -136,8 +136,8 @@ export class SignaturesService {
     if (existing) return { resultId: existing.id, verificationCode: existing.verification_code };
 
     const [leaderKey, sealKey] = await Promise.all([
-      this.ports.keys.signerFor({ kind: 'leader', userId: signer.id }),
-      this.ports.keys.signerFor({ kind: 'seal', agencyCode: dossier.agency_code }),
+      this.ports.keys.signerFor({ kind: 'leader', userId: signer.id }, { commonName: signer.displayName, organization: dossier.agency_name }),
+      this.ports.keys.signerFor({ kind: 'seal', agencyCode: dossier.agency_code }, { commonName: dossier.agency_name, organization: dossier.agency_name }),
     ]);
     if (!leaderKey || !sealKey) throw new DomainError(SignatureErrors.keyMissing, { params: { who: !leaderKey ? signer.displayName : dossier.agency_name } });
 

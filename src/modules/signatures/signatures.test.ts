@@ -12,7 +12,7 @@ import type { SessionUser } from '../../platform/http/auth.js';
 import { decodeQrCode, pdfText } from '../../platform/pdf/testing.js';
 import { LocalFileStorage } from '../../platform/storage/index.js';
 import { birthRegistration, createFormsService, seedForms } from '../forms/index.js';
-import { createVaultService } from '../vault/index.js';
+import { createVaultService, vaultFiling } from '../vault/index.js';
 import { createSubmissionService } from '../dossiers/index.js';
 import { createNotificationService } from '../notifications/index.js';
 import { createSignaturesService, ensureDemoKeys, verifyPdfSignatures, pemToDer, rootCertificateFile, type SignaturesService } from './index.js';
@@ -149,7 +149,7 @@ before(async () => {
   genericProcedure = await buildProcedure('9.999002', 'Thủ tục thử nghiệm có kết quả', sector.id);
   await seedForms(database.db, [birthRegistration]);
   leader = await buildUser('hl.leader', 'Phạm Quốc Hùng', 'officer', agencyId, ['leader']);
-  keylessLeader = await buildUser('hl.leader2', 'Ngô Văn Mới', 'officer', agencyId, ['leader']);
+  keylessLeader = await buildUser('hl.leader2', 'Lê Văn Chưa Có Khóa', 'officer', agencyId, ['leader']);
   otherLeader = await buildUser('gv.leader', 'Ngô Thị Hằng', 'officer', otherAgencyId, ['leader']);
   handler = await buildUser('hl.handler', 'Bùi Văn Long', 'officer', agencyId, ['handler']);
   citizen = await buildUser('lan@example.vn', 'Nguyễn Thị Lan', 'citizen', null, []);
@@ -313,6 +313,21 @@ describe('who may issue', () => {
     await rejectsWith(signatures.issue({ dossierId, signer: otherLeader }), 'RESULT_LEADER_REQUIRED');
     const count = await database.db.selectFrom('dossier_result').select((eb) => eb.fn.countAll<string>().as('n')).where('dossier_id', '=', dossierId).executeTakeFirstOrThrow();
     assert.equal(Number(count.n), 0);
+  });
+
+  test('outside production a leader without a key gets a demo key from the directory’s root on first use', async () => {
+    const forms = createFormsService(database);
+    const demo = createSignaturesService(database, { storage, forms, vault: vaultFiling(database), keysDir, keysPassword: password, baseUrl: 'https://x.example', demoKeysOnDemand: true });
+    const newcomer = await buildUser('hl.leader3', 'Ngô Văn Mới', 'officer', agencyId, ['leader']);
+    const issued = await demo.issue({ dossierId: await buildDossier(genericProcedure, {}), signer: newcomer });
+    const row = await database.db.selectFrom('dossier_result').selectAll().where('id', '=', issued.resultId).executeTakeFirstOrThrow();
+    const pdf = new Uint8Array(await readFile(join(work, 'files', row.file_key)));
+    const root = pemToDer(await readFile(join(keysDir, rootCertificateFile), 'utf8'));
+    assert.deepEqual(verifyPdfSignatures(pdf, [root]).map((r) => [r.valid, r.signerName]), [
+      [true, 'Ngô Văn Mới'],
+      [true, 'Ủy ban nhân dân phường Hoa Lư'],
+    ]);
+    assert.ok(existsSync(join(keysDir, `leader-${newcomer.id}.p12`)));
   });
 
   test('refuses a leader without a provisioned key, and a withdrawn dossier', async () => {

@@ -18,9 +18,15 @@ export interface SignerPort {
 /** Who signs: a leader in person, or an agency's seal. */
 export type SignerIdentity = { kind: 'leader'; userId: number } | { kind: 'seal'; agencyCode: string };
 
+/** Names for a certificate, should a key store issue one on demand (the demo's store does). */
+export interface HolderNames {
+  commonName: string;
+  organization: string;
+}
+
 /** Finds the signer for a leader or a seal; null when no key is provisioned for them. */
 export interface KeyStore {
-  signerFor(identity: SignerIdentity): Promise<SignerPort | null>;
+  signerFor(identity: SignerIdentity, names?: HolderNames): Promise<SignerPort | null>;
 }
 
 /** A key and its certificates from a PKCS#12 file, held in memory; signs with node:crypto. */
