@@ -18,11 +18,11 @@ import {
 } from '../modules/notifications/index.js';
 import { createLookupService, lookupRoutes } from '../modules/lookup/index.js';
 import { createFormsService, type FormValues } from '../modules/forms/index.js';
-import { DossierRepository, createSubmissionService, dossierRoutes } from '../modules/dossiers/index.js';
+import { DossierRepository, createSubmissionService, dossierRoutes, createDeskEntryService } from '../modules/dossiers/index.js';
 import { createStorage } from '../platform/storage/index.js';
 import { createSignaturesService, signaturesRoutes } from '../modules/signatures/index.js';
 import { createVaultService, vaultFiling, vaultRoutes } from '../modules/vault/index.js';
-import { createDeskService, createLedgerService, ledgerRoutes, createSlipsService, slipRoutes, workflowRoutes, createProcessService, processRoutes } from '../modules/workflow/index.js';
+import { CounterService, counterRoutes, createDeskService, createLedgerService, ledgerRoutes, createSlipsService, slipRoutes, workflowRoutes, createProcessService, processRoutes } from '../modules/workflow/index.js';
 import multipart from '@fastify/multipart';
 
 export interface WebAppOptions {
@@ -127,10 +127,14 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   });
   await app.register(signaturesRoutes, { signatures, storage, uploadMaxBytes, checkRateLimit: config.lookupRateLimit });
   await app.register(vaultRoutes, { vault: createVaultService(database, { drafts: submission, forms }), storage });
-  await app.register(workflowRoutes, { desk: createDeskService(database, { notifications }), storage, forms });
-  await app.register(slipRoutes, { slips: createSlipsService(database) });
+  const desk = createDeskService(database, { notifications });
+  await app.register(workflowRoutes, { desk, storage, forms });
+  await app.register(slipRoutes, { slips: createSlipsService(database), baseUrl: config.baseUrl });
   await app.register(processRoutes, { processes: createProcessService(database) });
   await app.register(ledgerRoutes, { ledger: createLedgerService(database) });
+  // Walk-in and postal dossiers: entered at the desk into the same e-forms, then received by the same desk service.
+  const deskEntry = createDeskEntryService(database, { forms, draftLifetimeDays: config.draftLifetimeDays });
+  await app.register(counterRoutes, { entry: deskEntry, counter: new CounterService(deskEntry, desk), forms, storage, uploadMaxBytes });
   // The lookup keeps dossiers in memory and listens for their changes (its own connection on PostgreSQL).
   const lookup = await createLookupService(database, { onFeedError: (error) => app.log.warn({ err: error }, 'lookup change feed down') });
   app.addHook('onClose', async () => lookup.close());

@@ -4,6 +4,9 @@ import type { NotificationService } from '../notifications/index.js';
 import { DossierRepository } from './dossier.repository.js';
 import { lookupSecret } from './dossier-code.js';
 import { SubmissionService } from './submission.service.js';
+import { DeskEntryRepository } from './desk-entry.repository.js';
+import { DeskEntryService } from './desk-entry.js';
+import { nextDossierCode } from './dossier-code.js';
 
 export { SubmissionService } from './submission.service.js';
 export type { DraftView, FormBundle, SubmitOutcome } from './submission.service.js';
@@ -16,6 +19,21 @@ export { UploadErrors, DossierCodeErrors } from './dossiers.errors.js';
 export { dossierChanged, onLocalDossierChange, DOSSIER_CHANGED_CHANNEL } from './dossier-changes.js';
 export { nextDossierCode, parseDossierCode, lookupSecret, lookupSecretMatches } from './dossier-code.js';
 export { inspectUpload } from './attachments.js';
+export { readFormPost, type ReceivedFile } from './multipart.js';
+export { DeskEntryService, DeskEntryErrors, paperChannels, type DeskEntryDraft, type DeskEntryUpload, type PaperChannel } from './desk-entry.js';
+
+/**
+ * Walk-in and postal dossiers entered at the desk (desk-entry.ts): the forms module's bundles, the same dossier-code
+ * counter and lookup secrets as online submission.
+ */
+export function createDeskEntryService(database: Database, deps: { forms: FormsService; draftLifetimeDays: number; clock?: () => Date }): DeskEntryService {
+  return new DeskEntryService(new DeskEntryRepository(database.db), {
+    forms: { bundleFor: (code, versionId) => deps.forms.bundleFor(code, versionId), lookupsFor: (definition, values) => deps.forms.lookupsFor(definition, values) },
+    codes: { next: (trx, agencyCode, at) => nextDossierCode(trx, agencyCode, at), secret: () => lookupSecret() },
+    draftLifetimeDays: deps.draftLifetimeDays,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+}
 export { renderReceiptSlip, receiptSlipLookupUrl, type ReceiptSlipData } from './receipt-slip.js';
 export type { DossierStatus, DossierChannel, ResultDelivery } from './dossiers.tables.js';
 

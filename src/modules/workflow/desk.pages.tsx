@@ -132,6 +132,9 @@ export function QueuePageView({ ctx, queue }: { ctx: ViewContext; queue: QueuePa
       <p>
         <a href="/can-bo/so-theo-doi">{t('workflow.ledger.link')}</a>
       </p>
+      <p>
+        <a href="/can-bo/tiep-nhan/moi">{t('workflow.counter.link')}</a>
+      </p>
     </Page>
   );
 }

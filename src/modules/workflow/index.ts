@@ -70,6 +70,10 @@ export function createLedgerService(database: Database): LedgerService {
   return new LedgerService(new LedgerRepository(database.db));
 }
 
+// Walk-in and postal dossiers entered at the desk, received at once.
+export { CounterService, type CounterOutcome } from './counter.service.js';
+export { counterRoutes, type CounterRouteDeps } from './counter.routes.js';
+
 export interface DeskServiceOptions {
   /** The outbox the applicant's messages go to (in the decision's transaction). */
   notifications: NotificationService;

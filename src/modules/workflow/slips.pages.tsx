@@ -2,7 +2,7 @@ import type { ViewContext } from '../../platform/http/context.js';
 import { slipPaths, type SlipForm } from './slips.js';
 
 /** Links to a dossier's standard documents (PDF downloads), for the officer's and the applicant's dossier pages. */
-export function SlipLinks({ ctx, code, forms, side }: { ctx: ViewContext; code: string; forms: readonly SlipForm[]; side: 'officer' | 'applicant' }) {
+export function SlipLinks({ ctx, code, forms, side }: { ctx: ViewContext; code: string; forms: readonly (SlipForm | '01')[]; side: 'officer' | 'applicant' }) {
   if (forms.length === 0) return null;
   return (
     <section aria-labelledby="slip-links">
@@ -10,7 +10,7 @@ export function SlipLinks({ ctx, code, forms, side }: { ctx: ViewContext; code: 
       <ul>
         {forms.map((form) => (
           <li key={form}>
-            <a href={slipPaths[side](code, form)} download>
+            <a href={form === '01' ? slipPaths.officer(code, form) : slipPaths[side](code, form)} download>
               {ctx.t(`workflow.slips.link.${form}`)}
             </a>
           </li>

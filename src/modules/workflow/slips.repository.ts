@@ -122,6 +122,34 @@ export class SlipsRepository {
       .execute();
   }
 
+  /** What the receipt slip (form 01) prints beyond the common fields: secret, channel, delivery, documents, officer. */
+  async receipt(dossierId: number) {
+    const [dossier, documents, officer] = await Promise.all([
+      this.db
+        .selectFrom('dossier as d')
+        .innerJoin('procedure_version as v', 'v.id', 'd.procedure_version_id')
+        .select(['d.lookup_secret', 'd.channel', 'd.result_delivery', 'd.applicant', 'v.content'])
+        .where('d.id', '=', dossierId)
+        .executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('dossier_document')
+        .select(['requirement_name', 'file_name', 'pages'])
+        .where('dossier_id', '=', dossierId)
+        .orderBy('id')
+        .execute(),
+      this.db
+        .selectFrom('dossier_event as e')
+        .innerJoin('app_user as u', 'u.id', 'e.actor_user_id')
+        .select('u.display_name')
+        .where('e.dossier_id', '=', dossierId)
+        .where('e.action', '=', 'received')
+        .orderBy('e.id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    ]);
+    return { ...dossier, documents, officerName: officer?.display_name ?? null };
+  }
+
   /** Which of the decision records exist, for the links to the forms (one round trip). */
   async available(dossierId: number): Promise<{ supplement: boolean; refused: boolean; apology: boolean; stopped: boolean }> {
     const row = await sql<{ supplement: boolean; refused: boolean; apology: boolean; stopped: boolean }>`select

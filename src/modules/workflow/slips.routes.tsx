@@ -1,10 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { requireUser } from '../../platform/http/auth.js';
+import { renderReceiptSlip } from '../dossiers/index.js';
 import { renderSlip } from './slips.js';
 import type { SlipsService } from './slips.service.js';
 
 export interface SlipRouteDeps {
   slips: SlipsService;
+  /** Public address of the portal, for the lookup link in the receipt slip's QR code. */
+  baseUrl: string;
 }
 
 /**
@@ -24,6 +27,16 @@ export async function slipRoutes(app: FastifyInstance, deps: SlipRouteDeps): Pro
 
   app.get<{ Params: { code: string; form: string } }>('/can-bo/ho-so/:code/phieu/:form', async (request, reply) => {
     const user = requireUser(request, 'officer');
+    if (request.params.form === '01') {
+      // The receipt slip (form 01), printed at the desk for walk-in applicants who have no account to download it.
+      const slip = await deps.slips.receiptSlip(user, request.params.code, request.locale);
+      const pdf = await renderReceiptSlip({ ...slip, baseUrl: deps.baseUrl });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="giay-tiep-nhan-${slip.code}.pdf"`)
+        .header('cache-control', 'private, no-store')
+        .send(Buffer.from(pdf));
+    }
     const data = await deps.slips.slip(user, request.params.code, request.params.form, request.locale);
     request.log.info({ action: 'workflow.slip', dossierCode: data.dossier.code, form: data.form, userId: user.id }, 'form issued');
     return send(reply, data);

@@ -1,6 +1,7 @@
 import { DomainError } from '../../platform/errors/errors.js';
 import type { SessionUser } from '../../platform/http/auth.js';
 import type { Locale } from '../../platform/i18n/i18n.js';
+import type { ReceiptSlipData } from '../dossiers/index.js';
 import { SlipErrors } from './slips.errors.js';
 import type { SlipsRepository } from './slips.repository.js';
 import { applicantSlipForms, slipForms, type SlipAgency, type SlipData, type SlipDossier, type SlipForm } from './slips.js';
@@ -77,6 +78,50 @@ export class SlipsService {
         };
       }
     }
+  }
+
+  /**
+   * The receipt and appointment slip (form 01) of a dossier, for the officers who may see it (a walk-in applicant
+   * without an account gets it printed at the desk). Same content as the applicant's copy: documents grouped by the
+   * requirement they answer with the catalogue's counts, the duration of the dossier's own channel.
+   */
+  async receiptSlip(actor: SessionUser, code: string, locale: Locale = 'vi'): Promise<Omit<ReceiptSlipData, 'baseUrl'>> {
+    if (actor.kind !== 'officer') throw new DomainError(SlipErrors.notAvailable, { params: { code: String(code).slice(0, 60), form: '01' } });
+    const row = await this.visible(actor, code);
+    const r = await this.repository.receipt(row.id);
+    const content = (r.content ?? {}) as {
+      requirements?: { name: string; originals: number; copies: number }[];
+      channels?: { channel: string; durations: { value: number; unit: string }[] }[];
+    };
+    const byRequirement = new Map<string, { pages: number }>();
+    for (const doc of r.documents) {
+      const key = doc.requirement_name || doc.file_name;
+      byRequirement.set(key, { pages: (byRequirement.get(key)?.pages ?? 0) + (doc.pages ?? 1) });
+    }
+    const documents = [...byRequirement.entries()].map(([name, info]) => {
+      const requirement = content.requirements?.find((q) => q.name.startsWith(name) || name.startsWith(q.name));
+      return { name, originals: requirement?.originals ?? 1, copies: requirement?.copies ?? 0, note: null as string | null, pages: info.pages };
+    });
+    const stated = content.channels?.find((c) => c.channel === r.channel)?.durations[0];
+    const units = { working_day: 'working_days', working_hour: 'working_hours', day: 'days' } as const;
+    const unit = stated ? units[stated.unit as keyof typeof units] : undefined;
+    const agency = await this.agency(row.receiving_agency_id);
+    return {
+      code: row.code,
+      lookupSecret: r.lookup_secret,
+      agency,
+      applicant: { fullName: r.applicant.fullName, address: r.applicant.address, phone: r.applicant.phone, email: r.applicant.email },
+      procedure: { code: row.procedure_code, name: row.procedure_name },
+      documents: documents.map(({ pages: _pages, ...d }) => d),
+      channel: r.channel,
+      submittedAt: row.submitted_at,
+      receivedAt: row.received_at,
+      statutoryDuration: stated && unit ? { amount: stated.value, unit } : null,
+      dueAt: row.due_at,
+      receivingOfficer: row.received_at ? r.officerName : null,
+      resultDelivery: r.result_delivery,
+      locale,
+    };
   }
 
   /** The forms that exist for a dossier the actor may see, in number order (for the links on dossier pages). */

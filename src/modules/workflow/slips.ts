@@ -307,13 +307,15 @@ export function renderSlip(data: SlipData): Promise<Uint8Array> {
 }
 
 /**
- * The forms a dossier has, read from its history as the pages already hold it: 02 after a supplement request, 03
+ * The forms a dossier has, read from its history as the pages already hold it: 01 for officers once received, 02 after a supplement request, 03
  * after a refusal, 04 after an apology letter, 05 after a stop; 06 for officers always. The service checks again
  * when the form is opened (SLIP_NOT_AVAILABLE).
  */
-export function slipFormsFromHistory(history: readonly { action: string; toStatus: string | null }[], forOfficer: boolean): SlipForm[] {
+export function slipFormsFromHistory(history: readonly { action: string; toStatus: string | null }[], forOfficer: boolean): (SlipForm | '01')[] {
   const has = (test: (e: { action: string; toStatus: string | null }) => boolean) => history.some(test);
-  const forms: SlipForm[] = [];
+  const forms: (SlipForm | '01')[] = [];
+  // Form 01 for officers once received (the applicant has their own copy on "my dossiers").
+  if (forOfficer && has((e) => e.action === 'received')) forms.push('01');
   if (has((e) => e.action === 'supplement_requested')) forms.push('02');
   if (has((e) => e.toStatus === 'refused')) forms.push('03');
   if (has((e) => e.action.startsWith('apology'))) forms.push('04');
@@ -324,6 +326,6 @@ export function slipFormsFromHistory(history: readonly { action: string; toStatu
 
 /** Where each side opens a form. */
 export const slipPaths = {
-  officer: (code: string, form: SlipForm) => `/can-bo/ho-so/${encodeURIComponent(code)}/phieu/${form}`,
+  officer: (code: string, form: SlipForm | '01') => `/can-bo/ho-so/${encodeURIComponent(code)}/phieu/${form}`,
   applicant: (code: string, form: SlipForm) => `/ho-so/${encodeURIComponent(code)}/phieu/${form}`,
 };
