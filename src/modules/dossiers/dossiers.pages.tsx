@@ -119,6 +119,12 @@ export function DossierPage({ ctx, d, justSubmitted, errors }: { ctx: ViewContex
         </a>
         <a href={`/tra-cuu/${d.code}?s=${encodeURIComponent(d.lookupSecret)}`}>{t('dossiers.detail.publicLookup')}</a>
       </div>
+      {d.status === 'result_ready' || d.status === 'result_returned' ? (
+        <p>
+          {/* Signatures module: the signed result (newest), also kept in the citizen's vault. */}
+          <a href={`/ho-so/${d.code}/ket-qua`}>{t('signatures.applicant.download')}</a> · <a href="/kho-du-lieu">{t('vault.title')}</a>
+        </p>
+      ) : null}
       <p>
         {/* Payments module: the fee statement, paying online, the e-receipt. */}
         <a href={`/ho-so/${d.code}/thanh-toan`}>{t('payments.dossierLink')}</a>

@@ -170,6 +170,12 @@ describe('the applicant', () => {
   test('downloads the result from the dossier and finds it in the vault', async () => {
     const browser = new TestBrowser(app, '10.0.7.2');
     await signInCitizen(browser, 'citizen@demo.motcua.vn', password);
+    await database.db.updateTable('dossier').set({ status: 'result_ready' }).where('code', '=', dossierCode).execute();
+    const page = await browser.get(`/ho-so/${dossierCode}`);
+    assert.ok(page.body.includes(`href="/ho-so/${dossierCode}/ket-qua"`), 'the dossier page links to the result');
+    const newest = await browser.get(`/ho-so/${dossierCode}/ket-qua`);
+    assert.equal(newest.statusCode, 303);
+    assert.equal(newest.headers.location, `/ho-so/${dossierCode}/ket-qua/${resultId}`);
     const download = await browser.get(`/ho-so/${dossierCode}/ket-qua/${resultId}`);
     assert.equal(download.statusCode, 200);
     assert.equal(download.headers['content-type'], 'application/pdf');

@@ -67,7 +67,14 @@ export async function signaturesRoutes(app: FastifyInstance, deps: SignaturesRou
     return sendPage(reply, <VerifyPage ctx={ctx} view={view} check={check} />);
   });
 
-  // The applicant downloads the result of their own dossier.
+  // The applicant downloads the result of their own dossier: the newest one, or one by its id.
+  app.get<{ Params: { code: string } }>('/ho-so/:code/ket-qua', async (request, reply) => {
+    const user = requireUser(request, 'citizen');
+    const newest = (await signatures.resultsForApplicant(user, request.params.code))[0];
+    if (!newest) throw new DomainError(SignatureErrors.resultNotFound);
+    return reply.redirect(`/ho-so/${encodeURIComponent(request.params.code)}/ket-qua/${newest.id}`, 303);
+  });
+
   app.get<{ Params: { code: string; resultId: string } }>('/ho-so/:code/ket-qua/:resultId', async (request, reply) => {
     const found = await signatures.resultFileForApplicant(requireUser(request, 'citizen'), request.params.code, Number(request.params.resultId));
     const stream = await deps.storage.get(found.storageKey);
