@@ -22,7 +22,7 @@ import { DossierRepository, createSubmissionService, dossierRoutes, createDeskEn
 import { createStorage } from '../platform/storage/index.js';
 import { createSignaturesService, signaturesRoutes } from '../modules/signatures/index.js';
 import { createVaultService, vaultFiling, vaultRoutes } from '../modules/vault/index.js';
-import { CounterService, counterRoutes, createDeskService, createLedgerService, ledgerRoutes, createSlipsService, slipRoutes, workflowRoutes, createProcessService, processRoutes } from '../modules/workflow/index.js';
+import { CounterService, counterRoutes, createDeskService, createLedgerService, ledgerRoutes, createSlipsService, slipRoutes, workflowRoutes, createProcessService, processRoutes, createTaskService, taskRoutes } from '../modules/workflow/index.js';
 import multipart from '@fastify/multipart';
 
 export interface WebAppOptions {
@@ -87,7 +87,7 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     profiles: identity.profiles,
     baseUrl: config.baseUrl,
     authRateLimit: config.authRateLimit,
-    officerHome: '/can-bo/tiep-nhan',
+    officerHome: '/can-bo/viec-can-lam',
     secondFactor: identity.secondFactor,
     sessions: identity.sessions,
     // Sign-in with the national electronic identity when an issuer is configured (`npm start` sets its sandbox's).
@@ -115,7 +115,14 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     // Outside production a leader or seal without a key gets a demo key from the demo root CA on first use.
     demoKeysOnDemand: config.nodeEnv !== 'production',
   });
-  const submission = createSubmissionService(database, { forms, notifications, draftLifetimeDays: config.draftLifetimeDays });
+  // The workflow engine: reception starts a dossier's internal process; officers work through their inbox.
+  const tasks = createTaskService(database, { notifications, processes: createProcessService(database), sign: (input) => signatures.issue(input) });
+  const submission = createSubmissionService(database, {
+    forms,
+    notifications,
+    draftLifetimeDays: config.draftLifetimeDays,
+    afterSupplementAnswered: (dossierId) => tasks.resumeAfterSupplement(dossierId),
+  });
   await app.register(dossierRoutes, {
     submission,
     forms,
@@ -127,8 +134,9 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   });
   await app.register(signaturesRoutes, { signatures, storage, uploadMaxBytes, checkRateLimit: config.lookupRateLimit });
   await app.register(vaultRoutes, { vault: createVaultService(database, { drafts: submission, forms }), storage });
-  const desk = createDeskService(database, { notifications });
+  const desk = createDeskService(database, { notifications, tasks });
   await app.register(workflowRoutes, { desk, storage, forms });
+  await app.register(taskRoutes, { tasks, storage });
   await app.register(slipRoutes, { slips: createSlipsService(database), baseUrl: config.baseUrl });
   await app.register(processRoutes, { processes: createProcessService(database) });
   await app.register(ledgerRoutes, { ledger: createLedgerService(database) });

@@ -44,7 +44,7 @@ export type { DossierStatus, DossierChannel, ResultDelivery } from './dossiers.t
  */
 export function createSubmissionService(
   database: Database,
-  deps: { forms: FormsService; notifications: NotificationService; draftLifetimeDays: number; clock?: () => Date },
+  deps: { forms: FormsService; notifications: NotificationService; draftLifetimeDays: number; afterSupplementAnswered?: (dossierId: number) => Promise<unknown>; clock?: () => Date },
 ): SubmissionService {
   return new SubmissionService(new DossierRepository(database.db), {
     forms: { bundleFor: (code, versionId) => deps.forms.bundleFor(code, versionId) },
@@ -57,5 +57,6 @@ export function createSubmissionService(
     },
     draftLifetimeDays: deps.draftLifetimeDays,
     ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.afterSupplementAnswered ? { afterSupplementAnswered: deps.afterSupplementAnswered } : {}),
   });
 }

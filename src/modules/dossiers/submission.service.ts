@@ -33,6 +33,8 @@ export interface SubmissionPorts {
   /** Writes outgoing messages in the caller's transaction (outbox). */
   notify(trx: Transaction<Schema>, event: { dossierId: number; code: string; applicant: ApplicantSnapshot; template: string; params: Record<string, string> }): Promise<void>;
   draftLifetimeDays: number;
+  /** Told after the applicant answered a supplement request (the workflow resumes the deadline clock). */
+  afterSupplementAnswered?: (dossierId: number) => Promise<unknown>;
   clock?: () => Date;
 }
 
@@ -385,7 +387,7 @@ export class SubmissionService {
     code: string,
     answer: { note: string; files: { fieldId: string; requirementName: string; storageKey: string; fileName: string; mime: string; size: number; sha256: string; pages: number | null }[] },
   ): Promise<void> {
-    await this.repository.transaction(async (trx) => {
+    const dossierId = await this.repository.transaction(async (trx) => {
       const row = await this.ownDossier(actor, code, trx);
       const open = await this.repository.openSupplement(row.id, trx);
       if (!open || row.status !== 'awaiting_supplement') throw new DomainError(SubmissionErrors.noOpenSupplement, { params: { code } });
@@ -403,6 +405,15 @@ export class SubmissionService {
         toStatus: next,
       });
       await dossierChanged(trx, row.code);
+      return row.id;
     });
+    // The back office resumes the deadline clock (due dates move by the paused working time). Its own transaction:
+    // it needs the calendar, which cannot be read while this one holds the embedded database's only session. A
+    // failure here is retried by the workflow's deadline sweep; the applicant's answer is already safe.
+    try {
+      await this.ports.afterSupplementAnswered?.(dossierId);
+    } catch {
+      // resumed later by the sweep
+    }
   }
 }

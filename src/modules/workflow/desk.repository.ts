@@ -33,6 +33,10 @@ export interface DeskEvent {
   fromAgencyId: number;
   toAgencyId: number;
   reason: string | null;
+  /** Control slip (form 06): the step handed over, its due moment and the hand-over's timing. */
+  stepName?: string | null;
+  stepDueAt?: Date | null;
+  timing?: 'early' | 'on_time' | 'late' | null;
 }
 
 /** The only place with SQL for the one-stop desk. Reads other modules' tables (dossier, procedure, agency) by name. */
@@ -104,6 +108,7 @@ export class DeskRepository {
         'd.applicant',
         'd.values',
         'd.procedure_version_id',
+        'd.procedure_id',
         'd.receiving_agency_id',
         'd.holder_agency_id',
         'd.result_delivery',
@@ -222,6 +227,9 @@ export class DeskRepository {
         to_agency_id: e.toAgencyId,
         reason: e.reason,
         visible_to_public: true,
+        step_name: e.stepName ?? null,
+        step_due_at: e.stepDueAt ?? null,
+        timing: e.timing ?? null,
       })
       .execute();
   }

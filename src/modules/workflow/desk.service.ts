@@ -6,7 +6,9 @@ import type { OfficeHoursInterval, WorkingCalendar } from '../calendar/index.js'
 import { dossierChanged, type DossierChannel, type DossierStatus, type ResultDelivery } from '../dossiers/index.js';
 import { dueAtFor, statutoryDurationFor, supplementWindow, type StatutoryDuration, type SupplementWindow, type SupplementWindowPolicy } from './desk.deadlines.js';
 import type { DeskRepository } from './desk.repository.js';
+import type { ProcessStart } from './tasks.service.js';
 import { WorkflowErrors } from './workflow.errors.js';
+import { appendAudit } from '../../platform/audit/index.js';
 
 /** The applicant as submitted (snapshot kept with the dossier). */
 export interface ApplicantContact {
@@ -26,6 +28,13 @@ export interface DeskPorts {
   formatMoment(at: Date): string;
   /** Resolution 66.7/2025/NQ-CP window; default 8 working hours, warned 2 hours ahead. */
   supplementPolicy?: SupplementWindowPolicy;
+  /**
+   * The workflow engine (TaskService.prepareStart): plans the dossier's internal process before the reception's
+   * transaction and writes its steps and first tasks inside it. Absent: reception records the decision only.
+   */
+  process?: {
+    prepareStart(input: { dossierId: number; procedureId: number; receivingAgencyId: number; receivedAt: Date; dueAt: Date | null }): Promise<ProcessStart>;
+  };
   clock?: () => Date;
 }
 
@@ -309,6 +318,9 @@ export class DeskService {
     const duration = statutoryDurationFor(content, row.channel);
     const receivedAt = calendar.nextWorkingMoment(now);
     const dueAt = duration ? dueAtFor(calendar, receivedAt, duration) : null;
+    const start = this.ports.process
+      ? await this.ports.process.prepareStart({ dossierId: row.id, procedureId: row.procedure_id, receivingAgencyId: row.receiving_agency_id, receivedAt, dueAt })
+      : null;
 
     return this.repository.transaction(async (trx) => {
       const locked = await this.lockForAction(trx, officer, code, expectedRowVersion, 'receive');
@@ -322,6 +334,8 @@ export class DeskService {
         dueAt,
       });
       if (rowVersion === null) throw new DomainError(WorkflowErrors.dossierChanged, { params: { code } });
+      // The internal process starts: its steps are snapshotted and the first handler's task opens.
+      const handOver = start ? await start.apply(trx, officer.id) : null;
       await this.repository.insertEvent(trx, {
         dossierId: locked.id,
         at: now,
@@ -332,7 +346,11 @@ export class DeskService {
         fromAgencyId: locked.holder_agency_id,
         toAgencyId: locked.receiving_agency_id,
         reason: null,
+        stepName: handOver?.stepName ?? null,
+        stepDueAt: handOver?.stepDueAt ?? null,
+        timing: handOver?.timing ?? null,
       });
+      await this.audit(trx, officer, locked.id, 'dossier.receive', { code, fromStatus: locked.status, toStatus: 'received', dueAt: dueAt?.toISOString() ?? null });
       const params = { code, procedure: row.procedure_name, agency: row.receiving_agency_name, receivedAt: this.ports.formatMoment(receivedAt) };
       await this.ports.notify(trx, {
         dossierId: locked.id,
@@ -383,6 +401,7 @@ export class DeskService {
         toAgencyId: locked.holder_agency_id,
         reason: cleanNote ? `${listing}\n${cleanNote}` : listing,
       });
+      await this.audit(trx, officer, locked.id, 'dossier.request_supplement', { code, fromStatus: locked.status, toStatus: 'awaiting_supplement', items: cleanItems.length });
       await this.ports.notify(trx, {
         dossierId: locked.id,
         applicant: locked.applicant,
@@ -423,6 +442,7 @@ export class DeskService {
         toAgencyId: locked.holder_agency_id,
         reason: cleanReasons,
       });
+      await this.audit(trx, officer, locked.id, 'dossier.refuse', { code, fromStatus: locked.status, toStatus: 'refused' });
       await this.ports.notify(trx, {
         dossierId: locked.id,
         applicant: locked.applicant,
@@ -435,6 +455,11 @@ export class DeskService {
   }
 
   // ---- helpers ----
+
+  /** The audit event of a desk decision, in its transaction (ids and statuses only: the trail is kept for years). */
+  private async audit(trx: Transaction<Schema>, officer: DeskOfficer, dossierId: number, action: string, details: Record<string, unknown>): Promise<void> {
+    await appendAudit(trx, { actorUserId: officer.id, actorKind: 'officer', action, subjectType: 'dossier', subjectId: dossierId, agencyId: officer.agencyId, at: this.clock(), details });
+  }
 
   private async calendarOf(agencyId: number): Promise<WorkingCalendar> {
     const agency = await this.repository.agencyHours(agencyId);

@@ -10,6 +10,9 @@ import { createCalendarService, type CalendarService } from '../calendar/index.j
 import type { NotificationService } from '../notifications/index.js';
 import { DeskRepository } from './desk.repository.js';
 import { DeskService, type DeskPorts } from './desk.service.js';
+import type { ProcessDefinition } from './process.model.js';
+import { TasksRepository } from './tasks.repository.js';
+import { TaskService, type TaskPorts } from './tasks.service.js';
 import { SlipsRepository } from './slips.repository.js';
 import { SlipsService } from './slips.service.js';
 import { LedgerRepository } from './ledger.repository.js';
@@ -45,6 +48,11 @@ export { processRoutes } from './process.routes.js';
 export type { ProcessRouteDeps } from './process.routes.js';
 export type { ProcessDefinition, ProcessRole, ProcessStep, ProcessStepKind } from './process.model.js';
 export { workflowRoutes } from './workflow.routes.js';
+export { TaskService } from './tasks.service.js';
+export { taskRoutes, type TaskRouteDeps } from './tasks.routes.js';
+export { taskPaths } from './tasks.pages.js';
+export type { InboxFilters, InboxItem, InboxPage, TaskAction, TaskPorts, TaskView, TransitionOutcome, ProcessStart } from './tasks.service.js';
+export { planSteps, timingOf, indicatorTimingOf, urgencyOf } from './tasks.plan.js';
 export type { WorkflowRouteDeps } from './workflow.routes.js';
 // Standard documents 02–06 as PDFs (Circular 03/2025/TT-VPCP, annex I).
 export { renderSlip, renderSupplementRequest, renderRefusal, renderApologyLetter, renderStopNotice, renderControlSlip, slipForms, applicantSlipForms, slipFormsFromHistory, slipPaths } from './slips.js';
@@ -80,6 +88,8 @@ export interface DeskServiceOptions {
   /** The working calendar; default the calendar module over the same database. */
   calendar?: CalendarService;
   supplementPolicy?: DeskPorts['supplementPolicy'];
+  /** The workflow engine: reception starts the dossier's internal process (its steps and first tasks). */
+  tasks?: TaskService;
   /** Clock, for tests. */
   clock?: () => Date;
 }
@@ -98,6 +108,39 @@ export function createDeskService(database: Database, options: DeskServiceOption
     },
     formatMoment: (at) => vi('workflow.dateTime', { ...formDateParts(at) }),
     ...(options.supplementPolicy ? { supplementPolicy: options.supplementPolicy } : {}),
+    ...(options.tasks ? { process: options.tasks } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+}
+
+export interface TaskServiceOptions {
+  /** The outbox the applicant's messages go to (in the transition's transaction). */
+  notifications: NotificationService;
+  /** The internal processes (ProcessService.current); absent: the built-in process. */
+  processes?: { current(procedureId: number, receivingAgencyId: number): Promise<ProcessDefinition> };
+  /** Issues the signed result when a leader approves (signatures module); absent: approval records the decision. */
+  sign?: TaskPorts['sign'];
+  calendar?: CalendarService;
+  dueSoonHours?: number;
+  clock?: () => Date;
+}
+
+/** The workflow engine with its real ports: calendar, notification outbox, process definitions, signatures. */
+export function createTaskService(database: Database, options: TaskServiceOptions): TaskService {
+  const calendar = options.calendar ?? createCalendarService(database);
+  const vi = translator('vi');
+  const processes = options.processes;
+  return new TaskService(new TasksRepository(database.db), {
+    calendar: (hours) => calendar.calendar(hours),
+    async notify(trx, message) {
+      const { applicant, template, params, dossierId } = message;
+      if (applicant.email) await options.notifications.enqueue(trx, { channel: 'email', recipient: applicant.email, template, params, locale: 'vi', dossierId });
+      if (applicant.phone) await options.notifications.enqueue(trx, { channel: 'sms', recipient: applicant.phone, template, params, locale: 'vi', dossierId });
+    },
+    formatMoment: (at) => vi('workflow.dateTime', { ...formDateParts(at) }),
+    ...(processes ? { processFor: (procedureId: number, agencyId: number) => processes.current(procedureId, agencyId) } : {}),
+    ...(options.sign ? { sign: options.sign } : {}),
+    ...(options.dueSoonHours !== undefined ? { dueSoonHours: options.dueSoonHours } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
 }

@@ -38,4 +38,36 @@ export const WorkflowErrors = {
     'The document is not part of this dossier.',
     key('DESK_DOCUMENT_NOT_FOUND'),
   ),
+  officerRequired: defineError(
+    'TASK_OFFICER_REQUIRED',
+    'forbidden',
+    'Only an officer of an agency with the desk, handler or leader role has an inbox of tasks.',
+    key('TASK_OFFICER_REQUIRED'),
+  ),
+  // As for dossiers: a task of an agency not involved in the dossier is "not found", never "forbidden".
+  taskNotFound: defineError('TASK_NOT_FOUND', 'not_found', 'No task with this number is visible to the officer’s agency.', key('TASK_NOT_FOUND')),
+  taskRoleRequired: defineError(
+    'TASK_ROLE_REQUIRED',
+    'forbidden',
+    'The task belongs to another agency or needs another role (desk, handler, leader) than the officer holds.',
+    key('TASK_ROLE_REQUIRED'),
+  ),
+  taskActionNotAllowed: defineError(
+    'TASK_ACTION_NOT_ALLOWED',
+    'conflict',
+    'The task is no longer open, or its step or the dossier’s status does not allow this action (e.g. approving a handling step).',
+    key('TASK_ACTION_NOT_ALLOWED'),
+  ),
+  apologyTooLate: defineError(
+    'APOLOGY_TOO_LATE',
+    'conflict',
+    'The apology letter (form 04) must be issued before the dossier’s due moment; it has passed.',
+    key('APOLOGY_TOO_LATE'),
+  ),
+  assignNotAllowed: defineError(
+    'TASK_ASSIGN_NOT_ALLOWED',
+    'forbidden',
+    'Only a leader or the agency administrator assigns tasks to others; an officer may take an unassigned task of their role.',
+    key('TASK_ASSIGN_NOT_ALLOWED'),
+  ),
 };

@@ -43,8 +43,70 @@ export interface DossierApologyTable {
   new_due_at: Timestamp;
 }
 
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type Timing = 'early' | 'on_time' | 'late';
+export type TaskStatus = 'open' | 'paused' | 'done' | 'cancelled';
+
+/** The process steps snapshotted onto a dossier at reception (see migrations/202611240100_workflow_tasks.sql). */
+export interface DossierStepTable {
+  dossier_id: number;
+  position: number;
+  kind: ProcessStepKind;
+  role: ProcessRole;
+  agency_id: number;
+  share_percent: ColumnType<string, number | string, number | string>;
+  name: string;
+  name_en: string | null;
+  due_at: NullableTimestamp;
+}
+
+/** One step being worked on at one agency by one role: a row of an officer's inbox. */
+export interface DossierTaskTable {
+  id: Generated<number>;
+  dossier_id: number;
+  position: number;
+  kind: ProcessStepKind;
+  role: ProcessRole;
+  agency_id: number;
+  step_name: string;
+  assignee_id: number | null;
+  status: TaskStatus;
+  started_at: Timestamp;
+  due_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  paused_at: NullableTimestamp;
+  outcome: string | null;
+  timing: Timing | null;
+  consulted_from: number | null;
+  draft_note: string | null;
+  row_version: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface DossierTaskAlertTable {
+  task_id: number;
+  kind: 'due_soon' | 'overdue';
+  sent_at: Generated<Date>;
+  recipients: ColumnType<number[], number[] | undefined, number[]>;
+}
+
+export interface DossierCompletionTable {
+  dossier_id: number;
+  completed_at: Timestamp;
+  due_at: NullableTimestamp;
+  outcome: 'result_returned' | 'stopped';
+  timing: Timing | null;
+  supplement_count: number;
+  indicator_timing: Timing | null;
+}
+
 export interface WorkflowTables {
   process_definition: ProcessDefinitionTable;
   process_step: ProcessStepTable;
   dossier_apology: DossierApologyTable;
+  dossier_step: DossierStepTable;
+  dossier_task: DossierTaskTable;
+  dossier_task_alert: DossierTaskAlertTable;
+  dossier_completion: DossierCompletionTable;
 }
