@@ -13,6 +13,7 @@ import { benchLookup } from './lookup.js';
 import { table } from './stats.js';
 import { benchSubmission } from './submission.js';
 import { benchSignatures } from './signatures.js';
+import { benchReceipt } from './receipt.js';
 import { parseScale, seedDossiers } from './seed-dossiers.js';
 
 const docPath = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
@@ -109,8 +110,11 @@ async function main(): Promise<void> {
 
     progress('baseline: bare Fastify route…');
     const baseline = await measureBaseline(mode.http);
+    // --only=submission or --only=lookup: one benchmark, for quick iterations (combine with --no-write).
+    const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? null;
+    const runs = (name: string) => only === null || only === name;
     progress('catalogue search: service, select 1, HTTP…');
-    const catalogue = await benchCatalogueSearch({
+    const catalogue = !runs('catalogue') ? { markdown: '' } : await benchCatalogueSearch({
       fixture,
       http: mode.http,
       baseline: baseline.result,
@@ -119,7 +123,7 @@ async function main(): Promise<void> {
     });
 
     progress('submission: raw inserts, service, HTTP…');
-    const submission = await benchSubmission({ fixture, submissions: mode.submissions, concurrency: mode.submissionConcurrency });
+    const submission = !runs('submission') ? { markdown: '' } : await benchSubmission({ fixture, submissions: mode.submissions, concurrency: mode.submissionConcurrency });
     const scaleArg = args.find((a) => a.startsWith('--scale='));
     let scaleLine = '';
     if (scaleArg) {
@@ -129,7 +133,9 @@ async function main(): Promise<void> {
       scaleLine = `Dossier table at scale: ${count.toLocaleString('en')} generated dossiers (${seeded.rows.toLocaleString('en')} inserted in ${seeded.seconds.toFixed(0)} s, ${Math.round(seeded.rows / Math.max(seeded.seconds, 0.001)).toLocaleString('en')} rows/s); the lookup below runs against it.`;
     }
     progress('public lookup: service, HTTP…');
-    const lookup = await benchLookup({ fixture, http: mode.http, baseline: baseline.result, dossiers: 20, rounds: mode.searchRounds, warmupRounds: mode.searchWarmupRounds });
+    progress('e-receipts: PDF rendering, crediting…');
+    const receipts = !runs('receipt') ? { markdown: '' } : await benchReceipt({ fixture, renders: mode.name === 'quick' ? 50 : 300, credits: mode.name === 'quick' ? 40 : 200, concurrency: 8 });
+    const lookup = !runs('lookup') ? { markdown: '' } : await benchLookup({ fixture, http: mode.http, baseline: baseline.result, dossiers: 20, rounds: mode.searchRounds, warmupRounds: mode.searchWarmupRounds });
 
     progress('signed results: PAdES signatures, rendering, verification…');
     const signed = await benchSignatures({ rounds: mode.name === 'quick' ? 50 : 300 });
@@ -151,6 +157,8 @@ async function main(): Promise<void> {
       lookup.markdown,
       '',
       signed.markdown,
+      '',
+      receipts.markdown,
       '',
       `Run time: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
     ].join('\n');

@@ -17,7 +17,7 @@ import { createUsersService } from '../admin/index.js';
 import { createFormsService, type FormValues } from '../forms/index.js';
 import { createIdentityServices } from '../identity/index.js';
 import { createNotificationService } from '../notifications/index.js';
-import { parseDossierCode, vietnamDay } from './dossier-code.js';
+import { formatDossierCode, parseDossierCode, vietnamDay } from './dossier-code.js';
 import { DossierRepository, createSubmissionService, type SubmissionService } from './index.js';
 
 /*
@@ -235,3 +235,19 @@ function spawnSubmitter(databaseUrl: string, draftIds: string[], actor: SessionU
     },
   };
 }
+
+describe('dossier numbers drawn inside the submission statement', () => {
+  test('writes the code as formatDossierCode does, with a fifth digit after 9999', async () => {
+    const agency = agencies[0]!;
+    const drafts = await readyDrafts(2, agency.id);
+    const day = vietnamDay(new Date());
+    await sql`insert into dossier_code_counter (agency_code, day, last_value) values (${agency.code}, ${day.iso}::date, 9998)
+      on conflict (agency_code, day) do update set last_value = 9998`.execute(database.db);
+    const first = await submission.submit(citizen, drafts[0]!);
+    const second = await submission.submit(citizen, drafts[1]!);
+    assert.equal(first.code, formatDossierCode(agency.code, day.yymmdd, 9999));
+    assert.equal(second.code, formatDossierCode(agency.code, day.yymmdd, 10000));
+    assert.equal(second.code, `${agency.code}-${day.yymmdd}-10000`);
+    assert.deepEqual(parseDossierCode(second.code)?.sequence, 10000);
+  });
+});

@@ -29,7 +29,7 @@ function sendResultPage(request: FastifyRequest, reply: FastifyReply, view: Publ
   if (!byLocale) renderedPages.set(view, (byLocale = {}));
   let html = byLocale[request.locale];
   if (html === undefined) {
-    html = `<!doctype html>${renderToString(<LookupResultPage ctx={{ ...viewContext(request), url: addressMarker }} view={view} />)}`;
+    html = `<!doctype html>${renderToString(<LookupResultPage ctx={viewContext(request, { url: addressMarker })} view={view} />)}`;
     byLocale[request.locale] = html;
   }
   return reply

@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql, type Kysely } from 'kysely';
+import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
+import { loadConfig } from '../../platform/config/config.js';
+import { csrfPlugin } from '../../platform/http/csrf.js';
+import { createServer } from '../../platform/http/server.js';
 import type { Database } from '../../platform/db/database.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import { openTestDatabase } from '../../platform/db/testing.js';
 import { DOSSIER_CHANGED_CHANNEL, dossierChanged } from '../dossiers/index.js';
 import { LookupCache } from './lookup.cache.js';
-import { createLookupService, LookupErrors, type LookupService } from './index.js';
+import { createLookupService, LookupErrors, lookupRoutes, type LookupService } from './index.js';
 
 /*
  * The public lookup's cache: hits and misses give the same answers, the second factor is checked on every call,
@@ -193,5 +197,79 @@ describe('lookup across processes (PostgreSQL)', { skip: process.env.DATABASE_UR
     await a.find(e.code, e.secret);
     await changeElsewhere(e.id, e.code);
     assert.equal((await a.find(e.code, e.secret)).status, 'received');
+  });
+});
+
+describe('lookup pages and API', () => {
+  let app: FastifyInstance;
+  let lookup: LookupService;
+  before(async () => {
+    const config = loadConfig({ LOG_LEVEL: 'silent' });
+    app = await createServer({ config, database, portal: { agencyCode: 'T', agencyName: 'Cổng thử' } });
+    await app.register(csrfPlugin, { secure: false });
+    lookup = await createLookupService(database);
+    await app.register(lookupRoutes, { lookup, rateLimit: 3 });
+  });
+  after(async () => {
+    await app.close();
+    await lookup.close();
+  });
+
+  test('serves the result page (cached or not) with its own address in the header links, security headers and no cookie', async () => {
+    const d = await insertDossier(database.db);
+    for (const s of [d.secret, d.secret.toLowerCase()]) {
+      const url = `/tra-cuu/${encodeURIComponent(d.code)}?s=${s}`;
+      const res = await app.inject({ method: 'GET', url, remoteAddress: `10.0.0.${s === d.secret ? 1 : 2}` });
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, /Chờ tiếp nhận|awaiting/i);
+      assert.ok(res.body.includes(`next=${encodeURIComponent(url).replaceAll('&', '&amp;')}`), 'the language switch comes back here');
+      assert.equal(res.body.includes('%01address%01'), false);
+      assert.equal(res.headers['set-cookie'], undefined, 'a page without a form sets no CSRF cookie');
+      assert.match(String(res.headers['content-security-policy']), /default-src 'self'/);
+      assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN');
+    }
+  });
+
+  test('shows the page in the visitor\'s language and the change on the next request', async () => {
+    const d = await insertDossier(database.db);
+    const url = `/tra-cuu/${encodeURIComponent(d.code)}?s=${d.secret}`;
+    const en = await app.inject({ method: 'GET', url, cookies: { lang: 'en' }, remoteAddress: '10.0.1.1' });
+    assert.match(en.body, /Awaiting reception/);
+    await database.db.transaction().execute(async (trx) => {
+      await receive(trx, d.id);
+      await dossierChanged(trx, d.code);
+    });
+    const after = await app.inject({ method: 'GET', url, cookies: { lang: 'en' }, remoteAddress: '10.0.1.2' });
+    assert.match(after.body, /Received/);
+    assert.match(after.body, /Sở thử/);
+  });
+
+  test('answers the JSON API with the public view only, and the same 404 for a wrong check and an unknown code', async () => {
+    const d = await insertDossier(database.db);
+    const ok = await app.inject({ method: 'GET', url: `/api/v1/dossiers/${encodeURIComponent(d.code)}/status?check=5678`, remoteAddress: '10.0.2.1' });
+    assert.equal(ok.statusCode, 200);
+    const body = ok.json() as { code: string; status: string; history: { at: string }[] };
+    assert.equal(body.code, d.code);
+    assert.equal(body.status, 'awaiting_reception');
+    assert.ok(!Number.isNaN(Date.parse(body.history[0]!.at)));
+    assert.equal(ok.body.includes('Nguyễn') || ok.body.includes('0912345678') || ok.body.includes(d.secret), false, 'no personal data, no secret');
+    const wrong = await app.inject({ method: 'GET', url: `/api/v1/dossiers/${encodeURIComponent(d.code)}/status?check=1234`, remoteAddress: '10.0.2.2' });
+    const unknown = await app.inject({ method: 'GET', url: `/api/v1/dossiers/T01.LK-261123-9999/status?check=5678`, remoteAddress: '10.0.2.3' });
+    assert.equal(wrong.statusCode, 404);
+    assert.equal(unknown.statusCode, 404);
+    assert.equal((wrong.json() as { error: { code: string } }).error.code, 'LOOKUP_NOT_FOUND');
+    const shape = (r: typeof ok) => {
+      const { error } = r.json() as { error: { code: string; message: string } };
+      return { code: error.code, message: error.message };
+    };
+    assert.deepEqual(shape(unknown), shape(wrong), 'nothing tells the two apart');
+  });
+
+  test('limits lookups per address on cached dossiers too', async () => {
+    const d = await insertDossier(database.db);
+    const url = `/tra-cuu/${encodeURIComponent(d.code)}?s=${d.secret}`;
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await app.inject({ method: 'GET', url, remoteAddress: '10.0.3.1' })).statusCode);
+    assert.deepEqual(codes, [200, 200, 200, 429]);
   });
 });

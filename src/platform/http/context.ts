@@ -32,17 +32,21 @@ export function localeOf(request: FastifyRequest, defaultLocale: Locale): Locale
   return defaultLocale;
 }
 
-export function viewContext(request: FastifyRequest): ViewContext {
+/** `url` replaces the address the page links back to (a page rendered once for many addresses puts a marker). */
+export function viewContext(request: FastifyRequest, overrides: { url?: string } = {}): ViewContext {
   const locale = request.locale;
   return {
     locale,
     t: translator(locale),
-    url: request.url,
+    url: overrides.url ?? request.url,
     path: request.url.split('?')[0] ?? '/',
     portal: request.server.portal,
     requestId: String(request.id),
     user: request.user,
-    csrfToken: request.csrfToken,
+    // Made only if the page renders a form (csrf.ts): copying the context with a spread makes it.
+    get csrfToken() {
+      return request.csrfToken;
+    },
   };
 }
 

@@ -39,8 +39,12 @@ export interface CsrfPluginOptions {
 }
 
 interface RequestCsrf {
-  secret: Buffer;
+  /** The visitor's secret once known: read from the cookie or issued when a page first needs a token. */
+  secret: Buffer | null;
+  /** This response's token, made on first use. */
+  token: string | null;
   secure: boolean;
+  reply: FastifyReply;
 }
 
 const requestSecrets = new WeakMap<FastifyRequest, RequestCsrf>();
@@ -116,10 +120,9 @@ const csrfPluginImpl: FastifyPluginAsync<CsrfPluginOptions> = async (app, option
 
   app.addHook('onRequest', async (request, reply) => {
     if (skip.some((prefix) => request.url.startsWith(prefix))) return;
-    // A missing or tampered cookie gets a new secret; a state-changing request then fails the check below.
-    const secret = secretFromCookie(request) ?? issueSecret(reply, options.secure);
-    requestSecrets.set(request, { secret, secure: options.secure });
-    request.csrfToken = csrfTokenFor(secret);
+    // Nothing is read, drawn or signed yet: pages without a form (most anonymous ones, and JSON) never need a
+    // token, so the secret and the token are made when `request.csrfToken` is first read (see csrfTokenOf).
+    requestSecrets.set(request, { secret: null, token: null, secure: options.secure, reply });
   });
 
   // preValidation: after the body is parsed, before schema validation and the handler.
@@ -128,12 +131,14 @@ const csrfPluginImpl: FastifyPluginAsync<CsrfPluginOptions> = async (app, option
     if (exempt.some((prefix) => request.url.startsWith(prefix))) return;
     const state = requestSecrets.get(request);
     const token = submittedToken(request);
-    if (!state || !token || !isValidCsrfToken(state.secret, token)) throw new DomainError(CommonErrors.csrf);
+    // A missing or tampered cookie fails here; the page answering the failure issues a new secret if it has a form.
+    const secret = state ? (state.secret ??= secretFromCookie(request)) : null;
+    if (!secret || !token || !isValidCsrfToken(secret, token)) throw new DomainError(CommonErrors.csrf);
   });
 };
 
 /**
- * Sets `request.csrfToken` and checks every state-changing request. Root-level like the session plugin (see
+ * Makes `request.csrfToken` available (lazily) and checks every state-changing request. Root-level like the session plugin (see
  * session.ts for the `skip-override` mark); register it before the route plugins.
  */
 export const csrfPlugin = Object.assign(csrfPluginImpl, {
@@ -147,7 +152,22 @@ export function renewCsrfSecret(reply: FastifyReply): void {
   const state = requestSecrets.get(request);
   if (!state) return;
   state.secret = issueSecret(reply, state.secure);
-  request.csrfToken = csrfTokenFor(state.secret);
+  state.token = null;
+}
+
+/**
+ * The token for this request's forms (what `request.csrfToken` reads): made on first use from the visitor's secret,
+ * which is read from its cookie or, when missing or tampered, issued with a new cookie. '' when the plugin is not
+ * registered or the path is skipped.
+ */
+export function csrfTokenOf(request: FastifyRequest): string {
+  const state = requestSecrets.get(request);
+  if (!state) return '';
+  if (state.token === null) {
+    state.secret ??= secretFromCookie(request) ?? issueSecret(state.reply, state.secure);
+    state.token = csrfTokenFor(state.secret);
+  }
+  return state.token;
 }
 
 /** The hidden form field: `<CsrfField ctx={ctx} />` inside every `<form method="post">`. */
