@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../platform/config/config.js';
 import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase } from '../../platform/db/testing.js';
 import { pdfText } from '../../platform/pdf/testing.js';
-import { TestBrowser, signInCitizen } from '../identity/testing.js';
+import { TestBrowser, signInCitizen, signInOfficer } from '../identity/testing.js';
 import { signBankNotification } from './bank.js';
 import { seedDossierFor } from './payments.testing.js';
 
@@ -124,4 +124,40 @@ test('forged provider notifications are refused: IPN 97, bank 401; the gateway s
   assert.equal(tampered.statusCode, 400);
   const returnForged = await app.inject({ method: 'GET', url: '/thanh-toan/ket-qua?vnp_TxnRef=MC0000000000&vnp_SecureHash=' + 'c'.repeat(128) });
   assert.equal(returnForged.statusCode, 403);
+});
+
+test('the desk refuses a paid dossier: the refund is requested in the same transaction and finance records it', async () => {
+  const d = await seedDossierFor(database, citizenAccount, procedureCode);
+  const b = new TestBrowser(app, '10.9.0.4');
+  await signInCitizen(b, citizenAccount, 'Demo@2026');
+  await b.get(`/ho-so/${d.code}/thanh-toan`);
+  const toGateway = await b.post(`/ho-so/${d.code}/thanh-toan`, { method: 'gateway' });
+  const card = await b.get(pathOf(String(toGateway.headers.location)));
+  await b.post('/dev/cong-thanh-toan', { ...hiddenFields(card.body), decision: 'approve' });
+
+  const dossier = await database.db.selectFrom('dossier').select(['receiving_agency_id', 'row_version']).where('id', '=', d.id).executeTakeFirstOrThrow();
+  const desk = await database.db.selectFrom('app_user').select('username').where('agency_id', '=', dossier.receiving_agency_id).where('kind', '=', 'officer').execute();
+  const deskUser = desk.find((u) => u.username.endsWith('.desk'));
+  assert.ok(deskUser, 'a desk officer at the receiving agency');
+  const officer = new TestBrowser(app, '10.9.0.5');
+  await signInOfficer(officer, deskUser.username, 'Demo@2026');
+  await officer.get(`/can-bo/ho-so/${d.code}`);
+  const refused = await officer.post(`/can-bo/ho-so/${d.code}/tu-choi`, { reasons: 'Hồ sơ không thuộc thẩm quyền.', rowVersion: String(dossier.row_version) });
+  assert.equal(refused.statusCode, 303, refused.body.slice(0, 400));
+
+  const refunds = await database.db
+    .selectFrom('payment_refund as r')
+    .innerJoin('payment as p', 'p.id', 'r.payment_id')
+    .select(['r.id', 'r.reason', 'r.status'])
+    .where('p.dossier_id', '=', d.id)
+    .execute();
+  assert.deepEqual(refunds.map((r) => [r.reason, r.status]), [['dossier_refused', 'requested']]);
+  const feePage = await officer.get(`/can-bo/ho-so/${d.code}/le-phi`);
+  assert.equal(feePage.statusCode, 200);
+  const done = await officer.post(`/can-bo/ho-so/${d.code}/le-phi/hoan-tien/${refunds[0]!.id}`, { providerReference: 'FT-HOAN-0001' });
+  assert.equal(done.statusCode, 303);
+  const payment = await database.db.selectFrom('payment').select('status').where('dossier_id', '=', d.id).where('status', 'in', ['paid', 'refunded']).executeTakeFirstOrThrow();
+  assert.equal(payment.status, 'refunded');
+  const citizenView = await b.get(`/ho-so/${d.code}/thanh-toan`);
+  assert.ok(citizenView.body.includes('Đã hoàn trả'), 'the applicant sees the refund');
 });

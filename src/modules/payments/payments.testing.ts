@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.js';
 import type { SessionUser } from '../../platform/http/auth.js';
 
@@ -119,6 +120,8 @@ export async function seedDossierFor(database: Database, username: string, proce
       .select(['a.id', 'a.code'])
       .where('pa.procedure_id', '=', procedure.id)
       .where('a.active', '=', true)
+      // An agency with a desk officer first, so journeys can continue at the desk.
+      .orderBy((eb) => eb.exists(eb.selectFrom('app_user as u').select('u.id').whereRef('u.agency_id', '=', 'a.id').where(sql<boolean>`'desk' = any(u.roles)`)), 'desc')
       .orderBy('a.id')
       .executeTakeFirst()) ?? (await database.db.selectFrom('agency').select(['id', 'code']).where('active', '=', true).orderBy('id').executeTakeFirstOrThrow());
   const code = `${agency.code}-261124-${String(9000 + seeded)}`;
