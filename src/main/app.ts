@@ -24,6 +24,7 @@ import { createSignaturesService, signaturesRoutes } from '../modules/signatures
 import { createVaultService, vaultFiling, vaultRoutes } from '../modules/vault/index.js';
 import { CounterService, counterRoutes, createDeskService, createLedgerService, ledgerRoutes, createSlipsService, slipRoutes, workflowRoutes, createProcessService, processRoutes, createTaskService, taskRoutes } from '../modules/workflow/index.js';
 import multipart from '@fastify/multipart';
+import { SANDBOX_BANK_PATH, SANDBOX_GATEWAY_PATH, createPaymentService, type PaymentService, paymentRoutes, paymentSandboxRoutes, paymentSettings } from '../modules/payments/index.js';
 
 export interface WebAppOptions {
   config: Config;
@@ -134,7 +135,11 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   });
   await app.register(signaturesRoutes, { signatures, storage, uploadMaxBytes, checkRateLimit: config.lookupRateLimit });
   await app.register(vaultRoutes, { vault: createVaultService(database, { drafts: submission, forms }), storage });
-  const desk = createDeskService(database, { notifications, tasks });
+  const payments = createPaymentService(database, { settings: paymentSettings(config), notifications });
+  await app.register(paymentRoutes, { payments, sandboxBankPath: config.nodeEnv === 'production' ? null : SANDBOX_BANK_PATH });
+  await app.register(paymentSandboxRoutes, { settings: payments.settings, nodeEnv: config.nodeEnv, gatewayPath: SANDBOX_GATEWAY_PATH, bankPath: SANDBOX_BANK_PATH });
+  const afterRefused = (trx: Parameters<PaymentService['afterRefused']>[0], dossierId: number) => payments.afterRefused(trx, dossierId);
+  const desk = createDeskService(database, { notifications, tasks, afterRefused });
   await app.register(workflowRoutes, { desk, storage, forms });
   await app.register(taskRoutes, { tasks, storage });
   await app.register(slipRoutes, { slips: createSlipsService(database), baseUrl: config.baseUrl });

@@ -35,6 +35,8 @@ export interface DeskPorts {
   process?: {
     prepareStart(input: { dossierId: number; procedureId: number; receivingAgencyId: number; receivedAt: Date; dueAt: Date | null }): Promise<ProcessStart>;
   };
+  /** Runs inside the refusal's transaction (payments module: a fee already paid is to be refunded). */
+  afterRefused?(trx: Transaction<Schema>, dossierId: number): Promise<void>;
   clock?: () => Date;
 }
 
@@ -449,6 +451,7 @@ export class DeskService {
         template: 'workflow.message.refused',
         params: { code, procedure: row.procedure_name, agency: row.holder_agency_name, reasons: cleanReasons },
       });
+      await this.ports.afterRefused?.(trx, locked.id);
       await dossierChanged(trx, code); // the public lookup's cached copies
       return { code, refusedAt: now, rowVersion };
     });

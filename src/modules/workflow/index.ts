@@ -90,6 +90,8 @@ export interface DeskServiceOptions {
   supplementPolicy?: DeskPorts['supplementPolicy'];
   /** The workflow engine: reception starts the dossier's internal process (its steps and first tasks). */
   tasks?: TaskService;
+  /** Runs inside a refusal's transaction (the payments module requests the refund of a paid fee). */
+  afterRefused?: DeskPorts['afterRefused'];
   /** Clock, for tests. */
   clock?: () => Date;
 }
@@ -109,6 +111,7 @@ export function createDeskService(database: Database, options: DeskServiceOption
     formatMoment: (at) => vi('workflow.dateTime', { ...formDateParts(at) }),
     ...(options.supplementPolicy ? { supplementPolicy: options.supplementPolicy } : {}),
     ...(options.tasks ? { process: options.tasks } : {}),
+    ...(options.afterRefused ? { afterRefused: options.afterRefused } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
 }
