@@ -68,6 +68,8 @@ export class MyDataRepository {
       .select('u.storage_key')
       .where('d.owner_user_id', '=', userId)
       .where('d.submitted_dossier_id', 'is', null)
+      // A vault document attached by reference belongs to the vault (and to the result it came from), not the draft.
+      .where('u.source', '!=', 'vault')
       .execute();
     return rows.map((r) => r.storage_key);
   }
@@ -84,6 +86,8 @@ export class MyDataRepository {
     await trx.deleteFrom('session').where('user_id', '=', userId).execute();
     await trx.deleteFrom('one_time_code').where('user_id', '=', userId).execute();
     await trx.deleteFrom('external_identity').where('user_id', '=', userId).execute();
+    // The vault's entries go; the files stay, because each is also an issued result the archive keeps.
+    await trx.deleteFrom('vault_document').where('owner_user_id', '=', userId).execute();
     await trx.updateTable('consent').set({ withdrawn_at: now }).where('user_id', '=', userId).where('withdrawn_at', 'is', null).execute();
     await trx
       .updateTable('app_user')
