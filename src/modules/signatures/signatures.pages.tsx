@@ -49,7 +49,7 @@ export function VerifyPage({ ctx, view, check, error }: { ctx: ViewContext; view
   const { t } = ctx;
   const title = t('signatures.verify.title');
   return (
-    <Page ctx={ctx} title={error ? `${t('forms.errorPrefix')} ${title}` : title} crumbs={[{ href: '/', label: t('nav.home') }, { href: "/xac-minh-ket-qua", label: t("signatures.verify.startTitle") }, { label: view.groupedCode }]}>
+    <Page ctx={ctx} title={error ? `${t('forms.errorPrefix')} ${title}` : title} crumbs={[{ href: '/', label: t('nav.home') }, { href: '/xac-minh-ket-qua', label: t('signatures.verify.startTitle') }, { label: view.groupedCode }]}>
       <div class="two-thirds">
         <ErrorSummary ctx={ctx} errors={error ? [{ field: 'file', message: error }] : []} />
         {check ? <CheckOutcome ctx={ctx} check={check} /> : null}
