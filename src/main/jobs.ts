@@ -6,6 +6,8 @@ import type { Database } from '../platform/db/database.js';
 import { HEARTBEAT_CRON, HEARTBEAT_JOB, recordHeartbeat, type WorkerIdentity } from '../platform/jobs/heartbeat.js';
 import type { JobQueue } from '../platform/jobs/queue.js';
 import type { Logger } from '../platform/logging/logger.js';
+import { createNotificationService } from '../modules/notifications/index.js';
+import { createProcessService, createTaskService, registerDeadlineJobs } from '../modules/workflow/index.js';
 
 /**
  * The composition root of background work: every job name, its payload schema and its handler. The worker process
@@ -65,6 +67,10 @@ export async function registerJobs(queue: JobQueue, deps: JobDeps): Promise<void
   });
   // A beat that missed its minute is worthless a minute later: no retries, a short lease.
   await queue.schedule(HEARTBEAT_JOB, HEARTBEAT_CRON, {}, { retryLimit: 0, expireInSeconds: 50 });
+
+  // Deadline reminders and escalations of the workflow's open tasks (each sent once per task and kind).
+  const tasks = createTaskService(database, { notifications: createNotificationService(database), processes: createProcessService(database) });
+  await registerDeadlineJobs(queue, { tasks, logger });
 }
 
 /**

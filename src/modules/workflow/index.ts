@@ -51,6 +51,7 @@ export { workflowRoutes } from './workflow.routes.js';
 export { TaskService } from './tasks.service.js';
 export { taskRoutes, type TaskRouteDeps } from './tasks.routes.js';
 export { taskPaths } from './tasks.pages.js';
+export { DEADLINE_SWEEP_JOB, DEADLINE_SWEEP_CRON, registerDeadlineJobs } from './deadline-jobs.js';
 export type { InboxFilters, InboxItem, InboxPage, TaskAction, TaskPorts, TaskView, TransitionOutcome, ProcessStart } from './tasks.service.js';
 export { planSteps, timingOf, indicatorTimingOf, urgencyOf } from './tasks.plan.js';
 export type { WorkflowRouteDeps } from './workflow.routes.js';

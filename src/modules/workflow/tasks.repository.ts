@@ -539,7 +539,7 @@ export class TasksRepository {
     return this.db
       .selectFrom('dossier_task as t')
       .innerJoin('dossier as d', 'd.id', 't.dossier_id')
-      .select(['t.id', 't.agency_id', 't.role', 't.assignee_id', 't.due_at', 't.step_name', 'd.code'])
+      .select(['t.id', 't.dossier_id', 't.agency_id', 't.role', 't.assignee_id', 't.due_at', 't.step_name', 'd.code'])
       .where('t.status', '=', 'open')
       .where('t.due_at', '<', before)
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('dossier_task_alert as a').select('a.task_id').whereRef('a.task_id', '=', 't.id').where('a.kind', '=', kind))))

@@ -857,6 +857,61 @@ export class TaskService {
     return resumed !== null;
   }
 
+  /**
+   * The deadline sweep (a scheduled job): resumes dossiers whose applicant answered while the resume did not run
+   * (backstop), then alerts on open tasks — "due soon" to the assignee (or the role's officers when unassigned), and
+   * "overdue" escalated to the agency's leaders as well. Each alert is sent exactly once per task and kind: the alert
+   * row's primary key (task, kind) is the unique key, written in one transaction with its audit event, so retries and
+   * several workers never send twice. Officers read their alerts above their inbox.
+   */
+  async sweepDeadlines(options: { limit?: number } = {}): Promise<{ resumed: number; dueSoon: number; overdue: number }> {
+    const limit = options.limit ?? 500;
+    let resumed = 0;
+    for (const dossierId of await this.repository.dossiersToResume(100)) if (await this.resumeAfterSupplement(dossierId)) resumed++;
+    const now = this.clock();
+    const overdue = await this.alert('overdue', now, now, limit);
+    // Candidates up to ten calendar days ahead (8 working hours never span more, Tết included); each is then checked
+    // against its own agency's calendar.
+    const dueSoon = await this.alert('due_soon', new Date(now.getTime() + 10 * 86_400_000), now, limit);
+    return { resumed, dueSoon, overdue };
+  }
+
+  private async alert(kind: 'due_soon' | 'overdue', before: Date, now: Date, limit: number): Promise<number> {
+    const candidates = await this.repository.tasksToAlert(kind, before, limit);
+    const calendars = new Map<number, WorkingCalendar>();
+    const officers = new Map<string, number[]>();
+    const officersOf = async (agencyId: number, role: string) => {
+      const key = `${agencyId}:${role}`;
+      if (!officers.has(key)) officers.set(key, (await this.repository.officersOf(agencyId, role)).map((o) => o.id));
+      return officers.get(key)!;
+    };
+    let sent = 0;
+    for (const task of candidates) {
+      if (kind === 'due_soon') {
+        if (!calendars.has(task.agency_id)) calendars.set(task.agency_id, await this.calendarOf(task.agency_id));
+        if (urgencyOf(calendars.get(task.agency_id)!, task.due_at, now, this.soonHours) !== 'due_soon') continue;
+      }
+      const recipients = new Set<number>(task.assignee_id !== null ? [task.assignee_id] : await officersOf(task.agency_id, task.role));
+      if (kind === 'overdue') for (const id of await officersOf(task.agency_id, 'leader')) recipients.add(id);
+      const inserted = await this.repository.transaction(async (trx) => {
+        if (!(await this.repository.insertAlert(trx, Number(task.id), kind, [...recipients], now))) return false;
+        await appendAudit(trx, {
+          actorUserId: null,
+          actorKind: 'system',
+          action: kind === 'overdue' ? 'task.escalate' : 'task.remind',
+          subjectType: 'dossier',
+          subjectId: Number(task.dossier_id),
+          agencyId: task.agency_id,
+          at: now,
+          details: { taskId: Number(task.id), recipients: [...recipients], dueAt: task.due_at?.toISOString() ?? null },
+        });
+        return true;
+      });
+      if (inserted) sent++;
+    }
+    return sent;
+  }
+
   // ---- helpers ----
 
   private async calendarOf(agencyId: number): Promise<WorkingCalendar> {
