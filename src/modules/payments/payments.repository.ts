@@ -225,7 +225,8 @@ export class PaymentsRepository {
   async attempts(dossierId: number) {
     return this.db
       .selectFrom('payment_attempt as t')
-      .innerJoin('payment as p', 'p.id', 't.payment_id')
+      // By order, or by the reference a notification named (forged ones are kept without an order).
+      .innerJoin('payment as p', (join) => join.on((eb) => eb.or([eb('p.id', '=', eb.ref('t.payment_id')), eb('p.reference', '=', eb.ref('t.reference'))])))
       .select(['t.id', 't.reference', 't.channel', 't.outcome', 't.detail', 't.remote_address', 't.received_at'])
       .where('p.dossier_id', '=', dossierId)
       .orderBy('t.id')

@@ -93,14 +93,16 @@ export async function paymentRoutes(app: FastifyInstance, deps: PaymentRouteDeps
     request.log.info({ action: 'payment.ipn', reference: outcome.reference, rspCode: outcome.reply.RspCode }, 'gateway notification');
     return outcome.reply;
   };
-  app.get<{ Querystring: Fields }>('/api/thanh-toan/ipn', async (request) => ipn(request, request.query ?? {}));
-  app.post<{ Body: Fields }>('/api/thanh-toan/ipn', async (request) => ipn(request, (request.body as Fields) ?? {}));
+  // Per-address limits: every notification is logged, so a flood of forged ones must not fill the log.
+  const providerLimit = { config: { rateLimit: { max: 600, timeWindow: '1 minute' } } };
+  app.get<{ Querystring: Fields }>('/api/thanh-toan/ipn', providerLimit, async (request) => ipn(request, request.query ?? {}));
+  app.post<{ Body: Fields }>('/api/thanh-toan/ipn', providerLimit, async (request) => ipn(request, (request.body as Fields) ?? {}));
 
   // The bank's credit notification: the signature covers the raw body, so this route reads JSON as text.
   await app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
-    scope.post('/api/thanh-toan/ngan-hang/bao-co', async (request, reply) => {
+    scope.post('/api/thanh-toan/ngan-hang/bao-co', providerLimit, async (request, reply) => {
       const raw = typeof request.body === 'string' ? request.body : '';
       const outcome = await payments.bankNotification(raw, { timestamp: request.headers[BANK_TIMESTAMP_HEADER], signature: request.headers[BANK_SIGNATURE_HEADER] }, request.ip);
       request.log.info({ action: 'payment.bankNotification', outcome: outcome.outcome }, 'bank notification');

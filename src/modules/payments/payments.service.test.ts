@@ -147,6 +147,7 @@ describe('the card gateway', () => {
     assert.equal((await payments.gatewayResult(tampered, 'gateway_ipn', '198.51.100.7')).reply.RspCode, '97');
     assert.equal((await paymentRow(o.reference)).status, 'pending');
     assert.deepEqual(await attemptsOf(o.reference), ['create:created', 'gateway_ipn:forged', 'gateway_ipn:forged']);
+    assert.deepEqual((await payments.officerView(f.desk, o.code)).attempts.map((a) => a.outcome), ['created', 'forged', 'forged'], 'the officer sees the forged attempts too');
   });
 
   test('a signed result with the wrong amount answers 04, is not credited and the money is to be refunded', async () => {
