@@ -54,9 +54,18 @@ function UserMenu({ ctx }: { ctx: ViewContext }) {
           {t('layout.myDossiers')}
         </a>
       ) : (
-        <a class="header-link" href="/can-bo/tiep-nhan">
-          {t('layout.desk')}
-        </a>
+        <>
+          {user.agencyId !== null ? (
+            <a class="header-link" href="/can-bo/viec-can-lam">
+              {t('layout.tasks')}
+            </a>
+          ) : null}
+          {user.roles.includes('desk') ? (
+            <a class="header-link" href="/can-bo/tiep-nhan">
+              {t('layout.desk')}
+            </a>
+          ) : null}
+        </>
       )}
       {user.kind === 'officer' ? (
         <a class="header-link" href="/can-bo/quy-trinh">
