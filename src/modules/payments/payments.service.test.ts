@@ -212,8 +212,9 @@ describe('VietQR and the bank’s credit notifications', () => {
     assert.deepEqual(await payments.bankNotification(body, bankHeaders(body, settings.bank.webhookSecret, new Date(now.getTime() - 3_600_000)), null), { status: 401, outcome: 'stale' });
     const other = bankBody(o.reference, 80_000);
     assert.deepEqual(await payments.bankNotification(other, bankHeaders(body), null), { status: 401, outcome: 'forged' });
+    assert.equal((await payments.gatewayResult(ipn(o.reference, 8000), 'gateway_ipn', null)).reply.RspCode, '01', 'a gateway result for a bank-transfer order');
     assert.equal((await paymentRow(o.reference)).status, 'pending');
-    assert.deepEqual(await attemptsOf(o.reference), ['create:created', 'bank_notification:forged', 'bank_notification:stale', 'bank_notification:forged']);
+    assert.deepEqual(await attemptsOf(o.reference), ['create:created', 'bank_notification:forged', 'bank_notification:stale', 'bank_notification:forged', 'gateway_ipn:unknown_reference']);
   });
 
   test('a transfer of the wrong amount is not credited and is refunded; the right one afterwards pays', async () => {

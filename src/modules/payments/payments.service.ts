@@ -288,7 +288,7 @@ export class PaymentService {
     }
     const result = readResult(params);
     const payment = isPaymentReference(result.reference) ? await this.repository.paymentByReference(result.reference) : undefined;
-    if (!payment || result.merchantCode !== this.settings.gateway.merchantCode) {
+    if (!payment || payment.method !== 'gateway' || result.merchantCode !== this.settings.gateway.merchantCode) {
       await this.repository.insertAttempt(null, { paymentId: null, reference: rawRef, channel, outcome: 'unknown_reference', detail, remoteAddress, at: now });
       return { reply: ipnReplies.orderNotFound, dossierCode: null, reference: rawRef };
     }
