@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import type { DossierStatus } from '../dossiers/index.js';
 
@@ -148,15 +148,5 @@ export class SlipsRepository {
         .executeTakeFirst(),
     ]);
     return { ...dossier, documents, officerName: officer?.display_name ?? null };
-  }
-
-  /** Which of the decision records exist, for the links to the forms (one round trip). */
-  async available(dossierId: number): Promise<{ supplement: boolean; refused: boolean; apology: boolean; stopped: boolean }> {
-    const row = await sql<{ supplement: boolean; refused: boolean; apology: boolean; stopped: boolean }>`select
-        exists (select 1 from supplement_request where dossier_id = ${dossierId}) as supplement,
-        exists (select 1 from dossier_event where dossier_id = ${dossierId} and to_status = 'refused') as refused,
-        exists (select 1 from dossier_apology where dossier_id = ${dossierId}) as apology,
-        exists (select 1 from dossier_event where dossier_id = ${dossierId} and to_status = 'stopped') as stopped`.execute(this.db);
-    return row.rows[0]!;
   }
 }

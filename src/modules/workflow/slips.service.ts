@@ -124,19 +124,6 @@ export class SlipsService {
     };
   }
 
-  /** The forms that exist for a dossier the actor may see, in number order (for the links on dossier pages). */
-  async available(actor: SessionUser, code: string): Promise<SlipForm[]> {
-    const row = await this.visible(actor, code);
-    const has = await this.repository.available(row.id);
-    const forms: SlipForm[] = [];
-    if (has.supplement) forms.push('02');
-    if (has.refused) forms.push('03');
-    if (has.apology) forms.push('04');
-    if (has.stopped) forms.push('05');
-    if (actor.kind === 'officer') forms.push('06');
-    return forms;
-  }
-
   private async visible(actor: SessionUser, code: string): Promise<DossierRow> {
     const clean = typeof code === 'string' ? code.slice(0, 60) : '';
     const row = clean ? await this.repository.dossier(clean) : undefined;
