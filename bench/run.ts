@@ -14,7 +14,8 @@ import { table } from './stats.js';
 import { benchSubmission } from './submission.js';
 import { benchSignatures } from './signatures.js';
 import { benchReceipt } from './receipt.js';
-import { parseScale, seedDossiers } from './seed-dossiers.js';
+import { parseScale, seedDossiers, seedTasks } from './seed-dossiers.js';
+import { benchInbox } from './inbox.js';
 
 const docPath = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const beginMarker = '<!-- bench:begin — written by `npm run bench`; edits between these markers are overwritten -->';
@@ -130,12 +131,18 @@ async function main(): Promise<void> {
       const count = parseScale(scaleArg.slice('--scale='.length));
       progress(`generating ${count.toLocaleString('en')} dossiers…`);
       const seeded = await seedDossiers(fixture.database.db, count, (done) => progress(`  ${done.toLocaleString('en')} dossiers`));
+      progress('generating their workflow tasks…');
+      const seededTasks = await seedTasks(fixture.database.db, (done) => progress(`  tasks of ${done.toLocaleString('en')} dossiers`));
+      progress(`  ${seededTasks.rows.toLocaleString('en')} tasks in ${seededTasks.seconds.toFixed(0)} s`);
       scaleLine = `Dossier table at scale: ${count.toLocaleString('en')} generated dossiers (${seeded.rows.toLocaleString('en')} inserted in ${seeded.seconds.toFixed(0)} s, ${Math.round(seeded.rows / Math.max(seeded.seconds, 0.001)).toLocaleString('en')} rows/s); the lookup below runs against it.`;
     }
     progress('public lookup: service, HTTP…');
     progress('e-receipts: PDF rendering, crediting…');
     const receipts = !runs('receipt') ? { markdown: '' } : await benchReceipt({ fixture, renders: mode.name === 'quick' ? 50 : 300, credits: mode.name === 'quick' ? 40 : 200, concurrency: 8 });
     const lookup = !runs('lookup') ? { markdown: '' } : await benchLookup({ fixture, http: mode.http, baseline: baseline.result, dossiers: 20, rounds: mode.searchRounds, warmupRounds: mode.searchWarmupRounds });
+
+    progress('officers’ inbox and transitions…');
+    const inbox = !runs('inbox') ? { markdown: '' } : await benchInbox({ fixture, rounds: mode.searchRounds * 2, warmup: mode.searchWarmupRounds * 2, transitions: mode.name === 'quick' ? 100 : 400, concurrency: 8 });
 
     progress('signed results: PAdES signatures, rendering, verification…');
     const signed = await benchSignatures({ rounds: mode.name === 'quick' ? 50 : 300 });
@@ -155,6 +162,8 @@ async function main(): Promise<void> {
       '',
       ...(scaleLine ? [scaleLine, ''] : []),
       lookup.markdown,
+      '',
+      inbox.markdown,
       '',
       signed.markdown,
       '',

@@ -59,3 +59,52 @@ export function parseScale(text: string): number {
   const factor = m[2]!.toLowerCase() === 'm' ? 1_000_000 : m[2]!.toLowerCase() === 'k' ? 1_000 : 1;
   return Math.round(Number(m[1]) * factor);
 }
+
+/** The step name that marks generated tasks (so a second run resumes rather than duplicates). */
+export const BENCH_STEP = 'Bước xử lý (bench)';
+
+/**
+ * Generates the workflow tasks of the generated dossiers (after `seedDossiers`), inside the database in chunks of
+ * dossier ids, like the dossiers themselves. Every received dossier gets its done reception task at the receiving
+ * agency and the task it is at now: an open handling task (handler) while received or processing, a paused one
+ * while awaiting a supplement, an open return task (desk) when the result is ready, a done one once returned.
+ * Step due moments spread over the dossier's span, so the inbox's urgency order and filters have real work to do.
+ */
+export async function seedTasks(db: Kysely<Schema>, onProgress?: (done: number) => void): Promise<{ rows: number; seconds: number }> {
+  const started = performance.now();
+  const { rows: bounds } = await sql<{ lo: number | null; hi: number | null }>`
+    select min(id)::bigint as lo, max(id)::bigint as hi from dossier where form_version = 'bench'`.execute(db);
+  const lo = Number(bounds[0]?.lo ?? 0);
+  const hi = Number(bounds[0]?.hi ?? -1);
+  const { rows: done } = await sql<{ last: number | null }>`
+    select max(dossier_id)::bigint as last from dossier_task where step_name = ${BENCH_STEP}`.execute(db);
+  let from = Math.max(lo, Number(done[0]?.last ?? lo - 1) + 1);
+  const chunk = 200_000;
+  let rows = 0;
+  for (; from <= hi; from += chunk) {
+    const to = Math.min(hi, from + chunk - 1);
+    const inserted = await sql`
+      insert into dossier_task (dossier_id, position, kind, role, agency_id, step_name, assignee_id, status, started_at,
+        due_at, finished_at, outcome, timing)
+      select d.id, s.position, s.kind, s.role, d.receiving_agency_id, ${BENCH_STEP}, null, s.status,
+        d.received_at, d.received_at + (d.due_at - d.received_at) * s.share, s.finished_at, s.outcome, s.timing
+      from dossier d
+      cross join lateral (values
+        (1, 'receive', 'desk', 'done', 0.1, d.received_at, 'forwarded', 'on_time'),
+        (case when d.status in ('result_ready', 'result_returned') then 4 else 2 end,
+         case when d.status in ('result_ready', 'result_returned') then 'return' else 'handle' end,
+         case when d.status in ('result_ready', 'result_returned') then 'desk' else 'handler' end,
+         case d.status when 'awaiting_supplement' then 'paused' when 'result_returned' then 'done' else 'open' end,
+         case when d.status in ('result_ready', 'result_returned') then 1.0 else 0.7 end,
+         case when d.status = 'result_returned' then d.due_at - interval '1 day' else null end,
+         case when d.status = 'result_returned' then 'result_returned' else null end,
+         case when d.status = 'result_returned' then 'early' else null end)
+      ) as s(position, kind, role, status, share, finished_at, outcome, timing)
+      where d.form_version = 'bench' and d.id between ${from} and ${to} and d.received_at is not null
+    `.execute(db);
+    rows += Number(inserted.numAffectedRows ?? 0);
+    onProgress?.(to - lo + 1);
+  }
+  await sql`analyze dossier_task`.execute(db);
+  return { rows, seconds: (performance.now() - started) / 1000 };
+}
