@@ -532,15 +532,17 @@ export class TasksRepository {
   }
 
   /**
-   * Open tasks due before `before` that have no alert of `kind` yet (dossier_task_due serves the range; the alert's
-   * primary key makes the "not yet" check an index probe).
+   * Open tasks due in [from, before) that have no alert of `kind` yet (dossier_task_due serves the range; the alert's
+   * primary key makes the "not yet" check an index probe). The lower bound keeps a sweep from walking every task that
+   * was alerted long ago.
    */
-  async tasksToAlert(kind: 'due_soon' | 'overdue', before: Date, limit: number) {
+  async tasksToAlert(kind: 'due_soon' | 'overdue', from: Date, before: Date, limit: number) {
     return this.db
       .selectFrom('dossier_task as t')
       .innerJoin('dossier as d', 'd.id', 't.dossier_id')
       .select(['t.id', 't.dossier_id', 't.agency_id', 't.role', 't.assignee_id', 't.due_at', 't.step_name', 'd.code'])
       .where('t.status', '=', 'open')
+      .where('t.due_at', '>=', from)
       .where('t.due_at', '<', before)
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('dossier_task_alert as a').select('a.task_id').whereRef('a.task_id', '=', 't.id').where('a.kind', '=', kind))))
       .orderBy('t.due_at')
@@ -566,7 +568,7 @@ export class TasksRepository {
       .innerJoin('dossier_task as t', 't.id', 'a.task_id')
       .innerJoin('dossier as d', 'd.id', 't.dossier_id')
       .select(['a.task_id', 'a.kind', 'a.sent_at', 't.step_name', 't.due_at', 'd.code'])
-      .where(sql<boolean>`${userId} = any(a.recipients)`)
+      .where(sql<boolean>`a.recipients @> array[${userId}]::int[]`)
       .where('t.status', '=', 'open')
       .orderBy('a.sent_at', 'desc')
       .limit(limit)

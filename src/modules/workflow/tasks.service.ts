@@ -869,15 +869,17 @@ export class TaskService {
     let resumed = 0;
     for (const dossierId of await this.repository.dossiersToResume(100)) if (await this.resumeAfterSupplement(dossierId)) resumed++;
     const now = this.clock();
-    const overdue = await this.alert('overdue', now, now, limit);
+    // Overdue: tasks that fell due in the last week (a sweep runs every few minutes; older ones were alerted then, or
+    // the system was down for more than a week and the inbox shows them as overdue anyway).
+    const overdue = await this.alert('overdue', new Date(now.getTime() - 7 * 86_400_000), now, now, limit);
     // Candidates up to ten calendar days ahead (8 working hours never span more, Tết included); each is then checked
     // against its own agency's calendar.
-    const dueSoon = await this.alert('due_soon', new Date(now.getTime() + 10 * 86_400_000), now, limit);
+    const dueSoon = await this.alert('due_soon', now, new Date(now.getTime() + 10 * 86_400_000), now, limit);
     return { resumed, dueSoon, overdue };
   }
 
-  private async alert(kind: 'due_soon' | 'overdue', before: Date, now: Date, limit: number): Promise<number> {
-    const candidates = await this.repository.tasksToAlert(kind, before, limit);
+  private async alert(kind: 'due_soon' | 'overdue', from: Date, before: Date, now: Date, limit: number): Promise<number> {
+    const candidates = await this.repository.tasksToAlert(kind, from, before, limit);
     const calendars = new Map<number, WorkingCalendar>();
     const officers = new Map<string, number[]>();
     const officersOf = async (agencyId: number, role: string) => {
