@@ -47,7 +47,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const demo = await loadDemoData(database, config, { quiet: true });
     const loadSeconds = (performance.now() - started) / 1000;
     app = await createWebApp({ config, database });
-    await app.listen({ host: '127.0.0.1', port: 0 });
+    // Port 0 (the default): any free port. A test that must know the address beforehand (e.g. to register a
+    // redirect URI at an identity provider) passes `port` and `baseUrl` in `config`.
+    await app.listen({ host: '127.0.0.1', port: config.port });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('the test server has no TCP address');
     const running = app;

@@ -24,6 +24,7 @@ import {
 import type { ProfileService, ProfileView } from './profile.service.js';
 import { securityRoutes, startSecondFactor } from './security.routes.js';
 import { providerRoutes } from './oidc.routes.js';
+import { ProviderLogoutPage } from './oidc.pages.js';
 import type { ProviderSignInService } from './oidc.service.js';
 import type { SessionRepository } from './session.repository.js';
 import type { SessionsService } from './sessions.service.js';
@@ -56,6 +57,8 @@ export interface IdentityRouteDeps {
 export const identityProviderCallbackPath = '/dang-nhap/vneid/callback';
 /** Where the provider sends the browser after its own logout (register it as a post-logout redirect URI). */
 export const postLogoutPath = '/dang-nhap?da-dang-xuat=1';
+/** Holds the provider's end-session URL between the sign-out and the page that leads there. */
+const providerLogoutCookie = 'motcua_oidc_logout';
 
 type Body = Record<string, unknown> | undefined;
 type Query = Record<string, string | undefined>;
@@ -238,10 +241,27 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
           request.log.warn({ action: 'identity.providerLogoutUnavailable', err: error }, 'the provider logout could not be reached');
           return null;
         });
-      if (url) return reply.redirect(url.toString(), 303);
+      if (url) {
+        // The form's page may send its submission only to this site (CSP form-action 'self', which Chromium applies
+        // to the redirects of a submission too): a page of ours links on to the provider instead.
+        reply.setCookie(providerLogoutCookie, Buffer.from(url.toString()).toString('base64url'), { path: '/dang-xuat/', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: 300 });
+        return reply.redirect(`/dang-xuat/${provider.id}`, 303);
+      }
     }
     return reply.redirect(postLogoutPath, 303);
   });
+
+  if (provider) {
+    app.get(`/dang-xuat/${provider.id}`, async (request, reply) => {
+      const raw = request.cookies[providerLogoutCookie];
+      const unsigned = raw ? request.unsignCookie(raw) : null;
+      reply.clearCookie(providerLogoutCookie, { path: '/dang-xuat/', httpOnly: true, sameSite: 'lax', secure, signed: true });
+      if (!unsigned?.valid || !unsigned.value) return reply.redirect(postLogoutPath, 303);
+      const href = Buffer.from(unsigned.value, 'base64url').toString('utf8');
+      if (!href.startsWith('https://') && !href.startsWith('http://')) return reply.redirect(postLogoutPath, 303);
+      return sendPage(reply, <ProviderLogoutPage ctx={pageContext(request)} href={href} />);
+    });
+  }
 
   // ---- Registration and verification ----
 

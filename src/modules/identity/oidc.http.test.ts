@@ -229,7 +229,14 @@ describe('sign-in with VNeID (local OpenID provider)', () => {
     await b.get('/tai-khoan');
     const out = await b.post('/dang-xuat', {});
     assert.equal(out.statusCode, 303);
-    const endSession = new URL(String(out.headers.location));
+    assert.equal(out.headers.location, '/dang-xuat/vneid');
+    const onward = await b.get('/dang-xuat/vneid');
+    assert.equal(onward.statusCode, 200);
+    const href = /id="provider-logout"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*id="provider-logout"/.exec(onward.body);
+    assert.ok(href, 'a link on to the provider');
+    const endSession = new URL((href[1] ?? href[2]!).replace(/&amp;/g, '&'));
+    assert.match(onward.body, /http-equiv="refresh"/);
+    assert.equal((await b.get('/dang-xuat/vneid')).headers.location, postLogoutPath, 'used once');
     assert.equal(endSession.origin, sandbox.issuer);
     assert.ok(endSession.searchParams.get('id_token_hint'), 'the ID token is handed back');
     assert.equal(endSession.searchParams.get('post_logout_redirect_uri'), `${baseUrl}${postLogoutPath}`);

@@ -47,3 +47,28 @@ export function ProviderNewAccountPage({ ctx, claims, form }: { ctx: IdentityVie
     </Page>
   );
 }
+
+/**
+ * After signing out of the portal: on to the provider to end its session too. The browser follows at once
+ * (refresh) and the link works by hand, with or without JavaScript.
+ */
+export function ProviderLogoutPage({ ctx, href }: { ctx: IdentityViewContext; href: string }) {
+  const { t } = ctx;
+  return (
+    <Page ctx={ctx} title={t('identity.vneid.logout.title')}>
+      <div class="two-thirds">
+        <meta http-equiv="refresh" content={`0;url=${href}`} />
+        <h1>{t('identity.vneid.logout.title')}</h1>
+        <p>{t('identity.vneid.logout.text')}</p>
+        <p>
+          <a class="button" href={href} role="button" id="provider-logout">
+            {t('identity.vneid.logout.continue')}
+          </a>
+        </p>
+        <p>
+          <a href="/dang-nhap?da-dang-xuat=1">{t('identity.vneid.logout.skip')}</a>
+        </p>
+      </div>
+    </Page>
+  );
+}
