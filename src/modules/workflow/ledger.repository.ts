@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
+import { fold } from '../../platform/i18n/fold.js';
 import type { DossierChannel, DossierStatus } from '../dossiers/index.js';
 
 export type LedgerTiming = 'early' | 'on_time' | 'late';
@@ -77,13 +78,17 @@ export class LedgerRepository {
     const search = q.search;
     if (search !== '') {
       const escaped = search.replace(/[\\%_]/g, (c) => `\\${c}`);
-      query = query.where((eb) =>
-        eb.or([
-          eb('d.code', '=', search),
-          eb('d.code', 'like', `${escaped}%`),
-          eb(sql<string>`search_fold(d.applicant->>'fullName')`, 'like', sql<string>`'%' || search_fold(${escaped}) || '%'`),
-        ]),
-      );
+      if (/^[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*-\d{6}-\d{4,9}$/.test(search)) {
+        // A whole dossier code: the unique index on code.
+        query = query.where('d.code', '=', search.toUpperCase());
+      } else if (/^[0-9A-Za-z.]+-[0-9-]*$/.test(search)) {
+        // The beginning of a code ("H40.51.01-2610"): within the agency's rows.
+        query = query.where('d.code', 'like', `${escaped.toUpperCase()}%`);
+      } else {
+        // Part of a name, folded here as search_fold() folds the column (index dossier_ledger_applicant): a constant
+        // pattern lets the planner use the trigram index.
+        query = query.where(sql<string>`search_fold(d.applicant->>'fullName')`, 'like', `%${fold(search).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      }
     }
     return query;
   }
@@ -93,7 +98,8 @@ export class LedgerRepository {
     let query = this.filtered(q);
     if (q.after) {
       const { submittedAt, id } = q.after;
-      query = query.where((eb) => eb.or([eb('d.submitted_at', '<', submittedAt), eb.and([eb('d.submitted_at', '=', submittedAt), eb('d.id', '<', id)])]));
+      // A row comparison: PostgreSQL reads it as one index condition on dossier_ledger_submitted.
+      query = query.where(sql<boolean>`(d.submitted_at, d.id) < (${submittedAt}, ${id})`);
     }
     return query
       .leftJoin('agency as ha', (j) => j.onRef('ha.id', '=', 'd.holder_agency_id').onRef('ha.id', '<>', 'd.receiving_agency_id'))
