@@ -16,6 +16,7 @@ import { benchSignatures } from './signatures.js';
 import { benchReceipt } from './receipt.js';
 import { parseScale, seedDossiers, seedTasks } from './seed-dossiers.js';
 import { benchInbox } from './inbox.js';
+import { benchNotifications } from './notifications.js';
 
 const docPath = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const beginMarker = '<!-- bench:begin — written by `npm run bench`; edits between these markers are overwritten -->';
@@ -144,6 +145,9 @@ async function main(): Promise<void> {
     progress('officers’ inbox and transitions…');
     const inbox = !runs('inbox') ? { markdown: '' } : await benchInbox({ fixture, rounds: mode.searchRounds * 2, warmup: mode.searchWarmupRounds * 2, transitions: mode.name === 'quick' ? 100 : 400, concurrency: 8 });
 
+    progress('notifications: outbox → sandbox (SMTP, SMS, Zalo) vs the adapters alone…');
+    const notificationRun = !runs('notifications') ? { markdown: '' } : await benchNotifications({ fixture, messages: mode.name === 'quick' ? 300 : 2000, batchSize: 20 });
+
     progress('signed results: PAdES signatures, rendering, verification…');
     const signed = await benchSignatures({ rounds: mode.name === 'quick' ? 50 : 300 });
 
@@ -168,6 +172,8 @@ async function main(): Promise<void> {
       signed.markdown,
       '',
       receipts.markdown,
+      '',
+      notificationRun.markdown,
       '',
       `Run time: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
     ].join('\n');

@@ -62,7 +62,7 @@ export class NotificationDispatcher {
   private readonly options: Required<Omit<DispatcherOptions, 'logger' | 'dispatcherId'>>;
   private running = false;
   private lanes: Promise<void>[] = [];
-  private readonly wakers = new Set<() => void>();
+  private readonly wakers = new Map<ChannelName, Set<() => void>>();
   private readonly stopController = new AbortController();
 
   constructor(
@@ -102,8 +102,8 @@ export class NotificationDispatcher {
   }
 
   /** Polls now instead of at the next interval (e.g. right after an enqueue in the same process). */
-  wake(): void {
-    for (const wake of [...this.wakers]) wake();
+  wake(only?: ChannelName): void {
+    for (const [name, set] of this.wakers) if (!only || name === only) for (const wake of [...set]) wake();
   }
 
   /** Stops polling and waits for the sends in flight (they are bounded by sendTimeoutMs). */
@@ -116,28 +116,59 @@ export class NotificationDispatcher {
     this.lanes = [];
   }
 
+  /**
+   * One channel's loop: a sliding window of `batchSize` sends. Free slots are refilled by a new claim as soon as a
+   * send finishes, so one slow message does not hold up the next batch; an empty claim with nothing in flight
+   * waits for the poll interval (or a wake-up).
+   */
   private async lane(name: ChannelName): Promise<void> {
+    const channel = this.channels.get(name);
+    if (!channel) return;
+    const inFlight = new Set<Promise<void>>();
+    const summary: DispatchSummary = { sent: 0, retried: 0, failed: 0, lost: 0 };
     while (this.running) {
-      let worked = false;
-      try {
-        const summary: DispatchSummary = { sent: 0, retried: 0, failed: 0, lost: 0 };
-        worked = (await this.runLaneOnce(name, summary)) > 0;
-      } catch (error) {
-        this.settings.logger?.error({ action: 'notifications.dispatch_failed', channel: name, err: error }, 'notification lane failed');
+      let claimed = 0;
+      const free = this.options.batchSize - inFlight.size;
+      // Refill when half the window is free: a claim per finished send would cost a round trip per message.
+      if (inFlight.size === 0 || free >= Math.max(1, Math.floor(this.options.batchSize / 2))) {
+        try {
+          const token = `${this.id}:${randomUUID()}`;
+          const rows = await this.outbox.claim(name, token, free, this.options.leaseSeconds);
+          claimed = rows.length;
+          for (const row of rows) {
+            const sending: Promise<void> = this.deliver(channel, row, token, summary)
+              .catch((error: unknown) => {
+                this.settings.logger?.error({ action: 'notifications.record_failed', channel: name, messageId: Number(row.id), err: error }, 'could not record a delivery outcome');
+              })
+              .finally(() => {
+                inFlight.delete(sending);
+                this.wake(name);
+              });
+            inFlight.add(sending);
+          }
+        } catch (error) {
+          this.settings.logger?.error({ action: 'notifications.dispatch_failed', channel: name, err: error }, 'notification lane failed');
+        }
       }
-      if (!worked && this.running) await this.idle();
+      // Claim again at once while there is room and work; otherwise wait for a slot or the next poll.
+      if (!this.running) break;
+      if (claimed === 0 || this.options.batchSize - inFlight.size < Math.max(1, Math.floor(this.options.batchSize / 2))) await this.idle(name);
     }
+    await Promise.allSettled([...inFlight]);
   }
 
-  private idle(): Promise<void> {
+  private idle(name: ChannelName): Promise<void> {
+    let set = this.wakers.get(name);
+    if (!set) this.wakers.set(name, (set = new Set()));
+    const waiting = set;
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.wakers.delete(done);
+        waiting.delete(done);
         resolve();
       };
       const timer = setTimeout(done, this.options.pollIntervalMs);
-      this.wakers.add(done);
+      waiting.add(done);
     });
   }
 

@@ -47,6 +47,7 @@ export class NotificationSandbox {
   private httpPort = 0;
   private smtpPortNumber = 0;
   private readonly waiters = new Set<() => void>();
+  private total = 0;
 
   private constructor(private readonly options: SandboxOptions) {}
 
@@ -63,6 +64,11 @@ export class NotificationSandbox {
 
   get smtpPort(): number {
     return this.smtpPortNumber;
+  }
+
+  /** Messages received since start, including those no longer kept. */
+  get receivedCount(): number {
+    return this.total;
   }
 
   /** Newest first. */
@@ -112,6 +118,7 @@ export class NotificationSandbox {
   private record(message: Omit<SandboxMessage, 'id' | 'receivedAt'>): SandboxMessage {
     const stored = { ...message, id: randomUUID(), receivedAt: new Date().toISOString() };
     this.received.unshift(stored);
+    this.total += 1;
     if (this.received.length > (this.options.capacity ?? 1000)) this.received.length = this.options.capacity ?? 1000;
     for (const wake of [...this.waiters]) wake();
     return stored;
