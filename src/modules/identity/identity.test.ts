@@ -225,6 +225,7 @@ describe('citizen journey', () => {
       phone: '0912345001',
       email: 'binh@example.vn',
       organisations: [],
+      identityVerified: null,
     });
 
     // Organisations the citizen acts for.
