@@ -70,12 +70,14 @@ export async function benchInbox(options: InboxBenchOptions): Promise<{ markdown
   const open = (await sql<{ n: number }>`select count(*)::int as n from dossier_task where status = 'open' and agency_id = ${agencyId} and role = 'handler'`.execute(db)).rows[0]!.n;
 
   const now = new Date();
+  // The statement TaskService.inbox issues for one page (one ordered index range per role, merged), written by hand.
+  const branch = (role: string) => sql`(select t.* from dossier_task t where t.status = 'open' and t.agency_id = ${agencyId} and t.role = ${role}
+          order by t.due_at asc nulls last, t.id limit 51)`;
   const inboxSql = (roles: string[]) => sql`
     select t.id, t.row_version, t.step_name, t.due_at, d.code, d.status, d.due_at as dossier_due_at, d.applicant->>'fullName' as applicant_name,
            p.name as procedure_name, u.display_name as assignee_name,
            exists (select 1 from dossier_apology a where a.dossier_id = d.id and a.new_due_at = d.due_at) as apology_issued
-    from (select t.* from dossier_task t where t.status = 'open' and t.agency_id = ${agencyId} and t.role = any(${roles}::text[])
-          order by t.due_at asc nulls last, t.id limit 51) t
+    from (select * from (${sql.join(roles.map(branch), sql` union all `)}) m order by m.due_at asc nulls last, m.id limit 51) t
     join dossier d on d.id = t.dossier_id join procedure p on p.id = d.procedure_id left join app_user u on u.id = t.assignee_id
     order by t.due_at asc nulls last, t.id`;
 

@@ -87,11 +87,12 @@ export class TasksRepository {
 
   // ---- inbox ----
 
-  private inboxFilter(q: InboxQuery) {
+  private inboxFilter(q: InboxQuery, role?: ProcessRole) {
     // Served by dossier_task_inbox (agency_id, role, due_at, id) WHERE status = 'open', or by dossier_task_assignee
     // for "assigned to me"; the due-moment filters are ranges on the same index.
     let query = this.db.selectFrom('dossier_task as t').where('t.status', '=', 'open');
     if (q.assigneeId !== undefined) query = query.where('t.assignee_id', '=', q.assigneeId).where('t.agency_id', '=', q.agencyId);
+    else if (role !== undefined) query = query.where('t.agency_id', '=', q.agencyId).where('t.role', '=', role);
     else query = query.where('t.agency_id', '=', q.agencyId).where('t.role', 'in', q.roles);
     if (q.unassigned) query = query.where('t.assignee_id', 'is', null);
     if (q.dueBefore) query = query.where('t.due_at', '<', q.dueBefore);
@@ -100,15 +101,23 @@ export class TasksRepository {
     return query;
   }
 
-  /** One page of the inbox, most urgent first (no due moment last). */
+  /**
+   * One page of the inbox, most urgent first (no due moment last). An officer with several roles gets one ordered
+   * index range per role (`role = ?` keeps dossier_task_inbox's order, `role IN (…)` would not and sorts every open
+   * task of the agency), merged: each branch reads at most offset + limit entries.
+   */
   async inbox(q: InboxQuery) {
-    const page = this.inboxFilter(q)
-      .select(['t.id', 't.dossier_id', 't.position', 't.kind', 't.role', 't.step_name', 't.assignee_id', 't.started_at', 't.due_at', 't.row_version', 't.consulted_from'])
-      .orderBy(sql`t.due_at asc nulls last`)
-      .orderBy('t.id')
-      .limit(q.limit)
-      .offset(q.offset)
-      .as('t');
+    const columns = ['t.id', 't.dossier_id', 't.position', 't.kind', 't.role', 't.step_name', 't.assignee_id', 't.started_at', 't.due_at', 't.row_version', 't.consulted_from'] as const;
+    const branch = (role?: ProcessRole) => this.inboxFilter(q, role).select(columns).orderBy(sql`t.due_at asc nulls last`).orderBy('t.id');
+    const single = q.assigneeId !== undefined || q.roles.length === 1;
+    let page;
+    if (single) {
+      page = branch(q.assigneeId === undefined ? q.roles[0] : undefined).limit(q.limit).offset(q.offset).as('t');
+    } else {
+      const parts = q.roles.map((role, i) => this.db.selectFrom(branch(role).limit(q.offset + q.limit).as(`r${i}`)).selectAll());
+      const merged = parts.slice(1).reduce((u, part) => u.unionAll(part), parts[0]!);
+      page = this.db.selectFrom(merged.as('u')).selectAll().orderBy(sql`u.due_at asc nulls last`).orderBy('u.id').limit(q.limit).offset(q.offset).as('t');
+    }
     return this.db
       .selectFrom(page)
       .innerJoin('dossier as d', 'd.id', 't.dossier_id')

@@ -319,5 +319,11 @@ describe('the deadline sweep', () => {
     assert.deepEqual(await tasks.assign(leaderA, [Number(task.id), 999_999], handlerA.id), { assigned: 1, skipped: 1 });
     const mine = await tasks.inbox(handlerA, { scope: 'mine' });
     assert.ok(mine.items.some((i) => i.code === code && i.assignedToMe));
+    // An officer with two roles sees both roles' tasks, merged most urgent first.
+    const both = await buildUser('e.a.both', agencyA, ['handler', 'leader']);
+    const merged = await tasks.inbox(both, {});
+    assert.ok(merged.items.some((i) => i.code === code && i.role === 'handler'));
+    const dues = merged.items.map((i) => i.dueAt?.getTime() ?? Infinity);
+    assert.deepEqual(dues, [...dues].sort((x, y) => x - y), 'ordered by due moment across roles');
   });
 });

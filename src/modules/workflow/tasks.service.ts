@@ -190,7 +190,7 @@ type LockedDossier = NonNullable<Awaited<ReturnType<TasksRepository['lockDossier
 type StepRow = Awaited<ReturnType<TasksRepository['steps']>>[number];
 
 const PAGE_SIZE = 50;
-const COUNT_CAP = 1000;
+const COUNT_CAP = 200;
 const MAX_REASON = 4000;
 const MAX_ITEMS = 30;
 const MAX_BULK = 200;
@@ -297,10 +297,10 @@ export class TaskService {
     const urgency: InboxUrgency = filters.urgency === 'overdue' || filters.urgency === 'due_soon' ? filters.urgency : 'all';
     const code = (filters.code ?? '').trim().toUpperCase().slice(0, 60);
     const page = Number.isInteger(filters.page) && filters.page! > 0 ? Math.min(filters.page!, 1000) : 1;
-    const agency = await this.repository.agencyHours(officer.agencyId);
-    const calendar = await this.ports.calendar(agency?.office_hours ?? []);
+    // The agency's calendar is read beside the page (it is needed before the query only for the due-soon filter).
+    const calendarRead = this.repository.agencyHours(officer.agencyId).then(async (agency) => ({ agency, calendar: await this.ports.calendar(agency?.office_hours ?? []) }));
     const now = this.clock();
-    const soonMoment = calendar.addWorkingHours(now, this.soonHours);
+    const soonMoment = urgency === 'due_soon' ? (await calendarRead).calendar.addWorkingHours(now, this.soonHours) : now;
     const query = {
       agencyId: officer.agencyId,
       roles: officer.roles,
@@ -312,7 +312,8 @@ export class TaskService {
       limit: PAGE_SIZE + 1,
       offset: (page - 1) * PAGE_SIZE,
     };
-    const [rows, total, officers, alerts] = await Promise.all([
+    const [{ agency, calendar }, rows, total, officers, alerts] = await Promise.all([
+      calendarRead,
       this.repository.inbox(query),
       this.repository.inboxCount(query, COUNT_CAP),
       officer.assigns ? this.repository.officersOf(officer.agencyId) : Promise.resolve([]),
