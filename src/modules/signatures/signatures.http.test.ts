@@ -261,6 +261,15 @@ describe('desk digitisation', () => {
     const citizen = new TestBrowser(app, '10.0.7.6');
     await signInCitizen(citizen, 'citizen@demo.motcua.vn', password);
     assert.equal((await citizen.get('/can-bo/so-hoa')).statusCode, 403);
+    const handler = new TestBrowser(app, '10.0.7.8');
+    await signInOfficer(handler, 'centre.handler', password);
+    assert.equal((await handler.get('/can-bo/so-hoa')).statusCode, 403);
+    await handler.get('/can-bo/tiep-nhan');
+    const token = /name="_csrf" value="([^"]+)"/.exec(handler.lastPage)?.[1] ?? '';
+    assert.ok(token, 'a CSRF token from the officer’s page');
+    const refused = await postMultipart(handler, `/can-bo/so-hoa?_csrf=${encodeURIComponent(token)}`, { dossierCode, title: 'Giấy khai sinh', signedOn: '2025-10-15' }, null);
+    assert.equal(refused.statusCode, 403, 'the role is checked before the form');
+    assert.match(refused.body, /DIGITIZE_ROLE_REQUIRED/);
     const other = new TestBrowser(app, '10.0.7.7');
     await signInOfficer(other, 'justice.desk', password);
     const page = await other.get('/can-bo/so-hoa');

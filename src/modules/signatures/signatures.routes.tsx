@@ -87,14 +87,20 @@ export async function signaturesRoutes(app: FastifyInstance, deps: SignaturesRou
   });
 
   // Desk: digitise the paper result of an older dossier.
-  app.get('/can-bo/so-hoa', async (request, reply) => {
+  /** Desk officers and leaders digitise (the service checks again, with the dossier's agency). */
+  const digitizer = (request: FastifyRequest) => {
     const user = requireUser(request, 'officer');
     if (!(user.roles.includes('desk') || user.roles.includes('leader'))) throw new DomainError(SignatureErrors.digitizeRoleRequired);
+    return user;
+  };
+
+  app.get('/can-bo/so-hoa', async (request, reply) => {
+    digitizer(request);
     return sendPage(reply, <DigitizePage ctx={viewContext(request)} errors={[]} entered={{}} />);
   });
 
   app.post('/can-bo/so-hoa', async (request, reply) => {
-    const user = requireUser(request, 'officer');
+    const user = digitizer(request);
     const ctx = viewContext(request);
     const { fields, file } = await readMultipart(request);
     const entered = Object.fromEntries(['dossierCode', 'title', 'documentNumber', 'signedOn', 'signerName', 'note'].map((k) => [k, (fields[k] ?? '').slice(0, 300)]));
