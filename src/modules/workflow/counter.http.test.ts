@@ -132,6 +132,7 @@ describe('walk-in and postal dossiers at the desk', () => {
   const entered: Record<string, string> = {};
 
   /** From the procedure search to the received dossier; returns the code. */
+  let lastSubmit = { action: '', fields: {} as Record<string, string> };
   async function enterDossier(channel: 'in_person' | 'post', name: string, phone: string): Promise<string> {
     const search = await officer.get('/can-bo/tiep-nhan/moi?q=thu nghiem nop tai quay');
     assert.equal(search.statusCode, 200);
@@ -173,6 +174,7 @@ describe('walk-in and postal dossiers at the desk', () => {
     assert.ok(page.body.includes(name));
     assert.ok(page.body.includes('don-de-nghi.pdf'));
     form = postedFields(page.body);
+    lastSubmit = form;
     res = await officer.post(form.action, form.fields, { csrf: form.fields._csrf ?? null });
     assert.equal(res.statusCode, 303, res.body.slice(0, 400));
     const code = /\/can-bo\/ho-so\/([^?]+)\?xong=tiep-nhan/.exec(String(res.headers.location))?.[1];
@@ -206,6 +208,14 @@ describe('walk-in and postal dossiers at the desk', () => {
         ['received', 'officer', 'received'],
       ],
     );
+
+    // The same form again (double click, retry): the same dossier, received once.
+    const again = await officer.post(lastSubmit.action, lastSubmit.fields, { csrf: lastSubmit.fields._csrf ?? null });
+    assert.equal(again.statusCode, 303);
+    assert.equal(again.headers.location, `/can-bo/ho-so/${encodeURIComponent(code)}?xong=tiep-nhan`);
+    const received = await database.db.selectFrom('dossier_event').select('id').where('dossier_id', '=', row.id).where('action', '=', 'received').execute();
+    assert.equal(received.length, 1, 'received once');
+    assert.equal((await database.db.selectFrom('dossier').select('id').where('draft_id', '=', row.draft_id).execute()).length, 1, 'one dossier for the draft');
 
     const done = await officer.get(`/can-bo/ho-so/${encodeURIComponent(code)}?xong=tiep-nhan`);
     assert.equal(done.statusCode, 200);
