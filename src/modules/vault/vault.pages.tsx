@@ -49,7 +49,7 @@ export function VaultPage({ ctx, documents }: { ctx: ViewContext; documents: Vau
                     {d.verificationCode ? (
                       <>
                         {' · '}
-                        <a href={`/xac-thuc/${d.verificationCode}`}>
+                        <a href={`/xac-minh/${d.verificationCode}`}>
                           {t('vault.verify')}
                           <span class="visually-hidden"> {d.title}</span>
                         </a>
