@@ -14,6 +14,7 @@ import {
 import { createDeskService } from '../src/modules/workflow/index.js';
 import type { SessionUser } from '../src/platform/http/auth.js';
 import { createLogger } from '../src/platform/logging/logger.js';
+import { expectAccessible, launchBrowser } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 /*
@@ -205,5 +206,27 @@ test('a failing provider is retried, then its messages are marked failed, while 
     assert.ok(!sandbox.messages('zalo').some((m) => m.to === '84944000222'));
   } finally {
     sandbox.fail('zalo', 0);
+  }
+});
+
+test('the preferences page and the development mailbox pass axe (WCAG 2.2 AA) and work without JavaScript', async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    await page.goto(`${server.baseUrl}/dang-nhap?next=%2Ftai-khoan%2Fthong-bao`);
+    await page.locator('#account').fill('citizen@demo.motcua.vn');
+    await page.locator('#password').fill('Demo@2026');
+    await page.locator('main form[action="/dang-nhap"] button[type="submit"]').click();
+    await page.waitForURL(/\/tai-khoan\/thong-bao$/);
+    await expectAccessible(page, 'notification preferences');
+    await page.locator('#channel-email').check();
+    await page.locator('main form button[type="submit"]').click();
+    await page.waitForURL(/da-luu=1/);
+    assert.ok(await page.locator('#channel-email').isChecked(), 'the choice was saved without JavaScript');
+    await expectAccessible(page, 'notification preferences (saved)');
+    await page.goto(`${server.baseUrl}/dev/hop-thu`);
+    await expectAccessible(page, 'development mailbox with delivered messages');
+  } finally {
+    await browser.close();
   }
 });

@@ -214,7 +214,7 @@ export function PreferencesPage({ ctx, preferences, saved }: { ctx: ViewContext;
   const { t } = ctx;
   const channels = ['email', 'sms', 'zalo'] as const;
   return (
-    <Page ctx={ctx} title={t('notifications.preferences.title')} crumbs={[{ href: '/tai-khoan', label: t('notifications.preferences.back') }]}>
+    <Page ctx={ctx} title={t('notifications.preferences.title')} crumbs={[{ href: '/', label: t('nav.home') }, { href: '/tai-khoan', label: t('identity.profile.title') }, { label: t('notifications.preferences.title') }]}>
       {saved ? (
         <div class="panel panel-highlight" role="status">
           <p>{t('notifications.preferences.saved')}</p>
