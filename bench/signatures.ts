@@ -42,7 +42,7 @@ const sample = (code: string): ResultDocumentData => ({
     { label: 'Kết quả', value: 'Chấp thuận theo đề nghị của người nộp hồ sơ' },
   ],
   leader: { name: 'Phạm Quốc Hùng', title: 'Lãnh đạo cơ quan' },
-  verification: { code, url: `https://dichvucong.ninhbinh.gov.vn/xac-thuc/${code}` },
+  verification: { code, url: `https://dichvucong.ninhbinh.gov.vn/xac-minh/${code}` },
 });
 
 async function measure(name: string, rounds: number, op: (i: number) => Promise<unknown>): Promise<Row> {

@@ -184,6 +184,7 @@ describe('the applicant', () => {
     assert.equal(vault.statusCode, 200);
     assert.match(vault.body, /Trích lục khai sinh/);
     assert.match(vault.body, /Do cơ quan cấp/);
+    assert.ok(vault.body.includes(`href="/xac-minh/${verificationCode}"`), 'a link to the verification page');
     const id = /href="\/kho-du-lieu\/(\d+)\/tai-xuong"/.exec(vault.body)?.[1];
     assert.ok(id);
     const fromVault = await browser.get(`/kho-du-lieu/${id}/tai-xuong`);
