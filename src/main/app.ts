@@ -75,7 +75,10 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
         version: '1',
         description: 'The catalogue of administrative procedures, as published by this portal. JSON; no authentication; rate-limited per address.',
       },
-      tags: [{ name: 'catalogue', description: 'Administrative procedures and sectors' }],
+      tags: [
+        { name: 'catalogue', description: 'Administrative procedures and sectors' },
+        { name: 'lookup', description: 'Where a dossier is, by its code and the second factor printed on the receipt' },
+      ],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
