@@ -65,7 +65,9 @@ export class LookupService {
   }
 
   static async create(db: Kysely<Schema>, options: LookupServiceOptions = {}): Promise<LookupService> {
-    const service = new LookupService(new LookupRepository(db), options.capacity ?? 100_000);
+    // 10,000 dossiers: each entry holds its view (about 1 KB) and, in lookup.routes.tsx, up to one rendered page per
+    // language (about 7 KB in memory each), so at most about 150 MB per web process; lookups cluster on recent dossiers.
+    const service = new LookupService(new LookupRepository(db), options.capacity ?? 10_000);
     if (options.feed) service.feed = await options.feed(service.cache as LookupCache<unknown>);
     return service;
   }
