@@ -562,7 +562,7 @@ export function ProfilePage({
   );
 }
 
-export function OfficerAccountPage({ ctx }: { ctx: IdentityViewContext }) {
+export function OfficerAccountPage({ ctx, recoveryCodesLeft = null }: { ctx: IdentityViewContext; recoveryCodesLeft?: number | null }) {
   const { t } = ctx;
   const user = ctx.user;
   return (
@@ -577,13 +577,18 @@ export function OfficerAccountPage({ ctx }: { ctx: IdentityViewContext }) {
         />
       ) : null}
       <p>{t('identity.officer.noProfile')}</p>
-      <h2>{t('identity.security.title')}</h2>
-      <p>{t('identity.security.totpOn')}</p>
-      <PostForm ctx={ctx} action="/tai-khoan/ma-khoi-phuc">
-        <button class="button button-secondary" type="submit">
-          {t('identity.recoveryCodes.renew')}
-        </button>
-      </PostForm>
+      {recoveryCodesLeft === null ? null : (
+        <>
+          <h2>{t('identity.security.title')}</h2>
+          <p>{t('identity.security.totpOn')}</p>
+          <p>{t('identity.recoveryCodes.left', { n: recoveryCodesLeft })}</p>
+          <PostForm ctx={ctx} action="/tai-khoan/ma-khoi-phuc">
+            <button class="button button-secondary" type="submit">
+              {t('identity.recoveryCodes.renew')}
+            </button>
+          </PostForm>
+        </>
+      )}
       <p>
         <a href="/tai-khoan/phien-dang-nhap">{t('identity.sessions.link')}</a>
       </p>
