@@ -401,7 +401,11 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
   app.get<{ Querystring: Query }>('/tai-khoan', async (request, reply) => {
     const user = request.user;
     if (!user) return redirectToSignIn(request, reply);
-    if (user.kind !== 'citizen') return sendPage(reply, <OfficerAccountPage ctx={pageContext(request)} />);
+    if (user.kind !== 'citizen') {
+      const secondFactor = deps.secondFactor ?? null;
+      const codesLeft = secondFactor && (await secondFactor.status(user.id)) === 'confirmed' ? await secondFactor.recoveryCodesLeft(user.id) : null;
+      return sendPage(reply, <OfficerAccountPage ctx={pageContext(request)} recoveryCodesLeft={codesLeft} />);
+    }
     const profile = await profiles.get(user.id);
     const q = request.query;
     const notice: ProfileNotice = q['da-luu'] ? 'saved' : q['da-lien-ket'] ? 'linked' : q['da-tao'] ? 'created' : q['loi-vneid'] ? 'linkFailed' : null;

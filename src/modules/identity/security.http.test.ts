@@ -123,6 +123,20 @@ describe("officers' second factor", () => {
     await e.post('/dang-nhap', { account: 'sec.one', password: 'Officer@2026' });
     await e.get(secondFactorPath);
     assert.equal((await e.post(secondFactorPath, { code: codes[0]! })).statusCode, 400, 'a spent recovery code');
+
+    // The account page counts what is left, and new codes replace the old ones.
+    const account = await d.get('/tai-khoan');
+    assert.match(account.body, /Còn 9 mã khôi phục/);
+    const renewed = await d.post('/tai-khoan/ma-khoi-phuc', {});
+    assert.equal(renewed.statusCode, 200);
+    const fresh = [...renewed.body.matchAll(/<code>([a-z0-9]{5}-[a-z0-9]{5})<\/code>/g)].map((m) => m[1]!);
+    assert.equal(fresh.length, 10);
+    const f = browser();
+    await f.get('/dang-nhap');
+    await f.post('/dang-nhap', { account: 'sec.one', password: 'Officer@2026' });
+    await f.get(secondFactorPath);
+    assert.equal((await f.post(secondFactorPath, { code: codes[1]! })).statusCode, 400, 'an old code no longer works');
+    assert.equal((await f.post(secondFactorPath, { code: fresh[0]! })).statusCode, 303);
   });
 
   test('does refuse a TOTP code already used, even within its 30 seconds', async () => {
