@@ -28,15 +28,20 @@ export async function startNotificationDelivery(options: {
   runSandbox: boolean;
 }): Promise<RunningDelivery> {
   const { config, logger } = options;
-  const sandbox =
-    options.runSandbox && usesSandbox(config)
-      ? await NotificationSandbox.start({
-          httpPort: config.notifySandboxPort,
-          smtpPort: config.smtpHost ? null : config.notifySandboxSmtpPort,
-          smsApiKey: config.smsApiKey,
-          zaloAccessToken: config.zaloAccessToken,
-        })
-      : null;
+  let sandbox: NotificationSandbox | null = null;
+  if (options.runSandbox && usesSandbox(config)) {
+    try {
+      sandbox = await NotificationSandbox.start({
+        httpPort: config.notifySandboxPort,
+        smtpPort: config.smtpHost ? null : config.notifySandboxSmtpPort,
+        smsApiKey: config.smsApiKey,
+        zaloAccessToken: config.zaloAccessToken,
+      });
+    } catch (error) {
+      // A port in use (another demo running) must not stop the portal: messages then wait and are retried.
+      logger.warn({ action: 'notifications.sandbox_unavailable', err: error }, 'the local message sandbox could not start');
+    }
+  }
   const channels: Map<ChannelName, NotificationChannel> = createChannels(
     channelSettings(config, sandbox ? { url: sandbox.url, smtpPort: sandbox.smtpPort || config.notifySandboxSmtpPort } : undefined),
   );

@@ -106,11 +106,14 @@ export class NotificationDispatcher {
     for (const [name, set] of this.wakers) if (!only || name === only) for (const wake of [...set]) wake();
   }
 
-  /** Stops polling and waits for the sends in flight (they are bounded by sendTimeoutMs). */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits for the sends in flight to finish and be recorded (each is bounded by sendTimeoutMs);
+   * `abort: true` cuts them short instead (recorded as failed attempts, retried later by any dispatcher).
+   */
+  async stop(options: { abort?: boolean } = {}): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.stopController.abort();
+    if (options.abort) this.stopController.abort();
     this.wake();
     await Promise.allSettled(this.lanes);
     this.lanes = [];

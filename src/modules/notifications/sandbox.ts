@@ -53,7 +53,12 @@ export class NotificationSandbox {
 
   static async start(options: SandboxOptions): Promise<NotificationSandbox> {
     const sandbox = new NotificationSandbox(options);
-    await sandbox.listen();
+    try {
+      await sandbox.listen();
+    } catch (error) {
+      await sandbox.close().catch(() => undefined);
+      throw error;
+    }
     return sandbox;
   }
 
