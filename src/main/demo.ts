@@ -30,6 +30,7 @@ let vneidSandbox: RunningSandbox | null = null;
 let config = baseConfig;
 if (!baseConfig.vneidIssuer && baseConfig.nodeEnv !== 'production') {
   const clientSecret = baseConfig.vneidClientSecret || randomBytes(24).toString('base64url');
+  // A taken port (another demo running) costs only the VNeID button, not the demo.
   vneidSandbox = await startVneidSandbox({
     host: baseConfig.host === '0.0.0.0' ? '0.0.0.0' : baseConfig.host,
     publicHost: new URL(baseConfig.baseUrl).hostname,
@@ -42,8 +43,11 @@ if (!baseConfig.vneidIssuer && baseConfig.nodeEnv !== 'production') {
         postLogoutRedirectUris: [new URL(postLogoutPath, baseConfig.baseUrl).toString()],
       },
     ],
+  }).catch((error: unknown) => {
+    console.warn(`VNeID sandbox not started (${(error as Error).message}); set VNEID_SANDBOX_PORT to a free port to sign in with VNeID`);
+    return null;
   });
-  config = loadConfig(process.env, { vneidIssuer: vneidSandbox.issuer, vneidClientSecret: clientSecret });
+  if (vneidSandbox) config = loadConfig(process.env, { vneidIssuer: vneidSandbox.issuer, vneidClientSecret: clientSecret });
 }
 console.log(`Motcua demo — database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
