@@ -1,0 +1,19 @@
+/**
+ * The reports module: the service-quality indicators of Decision 766/QĐ-TTg, computed from monthly materialised
+ * counts, with the dashboard for leaders and the open data. Other modules import only from here.
+ */
+import type { Database } from '../../platform/db/database.js';
+import { ReportsRepository } from './reports.repository.js';
+import { ReportsService } from './reports.service.js';
+
+export { DEFAULT_POLICY, GROUP_POINTS, emptyCounts, scoreIndicators, validatePolicy } from './indicators.js';
+export type { IndicatorCounts, IndicatorGroup, IndicatorPolicy, IndicatorReport, IndicatorScore } from './indicators.js';
+export { ReportsRepository, addMonths, monthBounds, monthOf } from './reports.repository.js';
+export type { Month, Scope } from './reports.repository.js';
+export { ReportsService } from './reports.service.js';
+export type { Dashboard, DashboardInput, DrillDown } from './reports.service.js';
+export { ReportsErrors } from './reports.errors.js';
+
+export function createReportsService(database: Database, clock?: () => Date): ReportsService {
+  return new ReportsService(new ReportsRepository(database.db), undefined, clock);
+}

@@ -1,0 +1,269 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database as Schema } from '../../platform/db/schema.js';
+import { emptyCounts, type IndicatorCounts } from './indicators.js';
+
+/** A calendar month as its first day, YYYY-MM-01. */
+export type Month = string;
+
+/** Vietnam is UTC+7 all year (no daylight saving): month boundaries as instants. */
+export function monthBounds(month: Month): { start: Date; end: Date } {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const offset = 7 * 3600_000;
+  return { start: new Date(Date.UTC(y, m - 1, 1) - offset), end: new Date(Date.UTC(y, m, 1) - offset) };
+}
+
+export function monthOf(at: Date): Month {
+  const local = new Date(at.getTime() + 7 * 3600_000);
+  return `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, '0')}-01`;
+}
+
+export function addMonths(month: Month, n: number): Month {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1 + n, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-01`;
+}
+
+export interface Scope {
+  /** Receiving agencies; null = all. */
+  agencyIds: number[] | null;
+  from: Month;
+  to: Month;
+}
+
+const sum = (column: string) => sql<number>`coalesce(sum(${sql.ref(column)}), 0)::int`;
+
+/** The SQL of the indicators: the monthly materialisation and the sums a dashboard reads. */
+export class ReportsRepository {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  /**
+   * Recomputes one month from the dossiers, whole and idempotently, under a lock per month (two workers refreshing
+   * the same month queue instead of colliding). Returns the number of (agency, procedure) rows written.
+   */
+  async refreshMonth(month: Month): Promise<number> {
+    const { start, end } = monthBounds(month);
+    const key = Number(month.slice(0, 4)) * 100 + Number(month.slice(5, 7));
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(727200, ${key}::int4)`.execute(trx);
+      await trx.deleteFrom('indicator_month').where('month', '=', month).execute();
+      const received = await sql`
+        insert into indicator_month (month, agency_id, procedure_id, received, received_online, received_in_person, received_by_post,
+                                     received_digitised, received_reusing_data, fee_due, paid_online)
+        select ${month}::date, d.receiving_agency_id, d.procedure_id, count(*),
+               count(*) filter (where d.channel = 'online'),
+               count(*) filter (where d.channel = 'in_person'),
+               count(*) filter (where d.channel = 'post'),
+               count(*) filter (where d.values <> '{}'::jsonb),
+               count(*) filter (where exists (select 1 from dossier_document x where x.dossier_id = d.id and x.source = 'vault')),
+               count(*) filter (where f.total_vnd > 0),
+               count(*) filter (where f.total_vnd > 0 and exists (select 1 from payment p where p.dossier_id = d.id and p.status in ('paid', 'refunded')))
+        from dossier d
+        left join dossier_fee f on f.dossier_id = d.id
+        where d.received_at >= ${start} and d.received_at < ${end}
+        group by d.receiving_agency_id, d.procedure_id`.execute(trx);
+      const finished = await sql`
+        insert into indicator_month (month, agency_id, procedure_id, finished, finished_early, finished_on_time, finished_late, finished_electronic_result)
+        select ${month}::date, d.receiving_agency_id, d.procedure_id, count(*),
+               count(*) filter (where c.indicator_timing = 'early'),
+               count(*) filter (where c.indicator_timing = 'on_time'),
+               count(*) filter (where c.indicator_timing = 'late'),
+               count(*) filter (where exists (select 1 from dossier_result r where r.dossier_id = d.id and r.origin = 'signed'))
+        from dossier_completion c
+        join dossier d on d.id = c.dossier_id
+        where c.completed_at >= ${start} and c.completed_at < ${end} and c.indicator_timing is not null
+        group by d.receiving_agency_id, d.procedure_id
+        on conflict (month, agency_id, procedure_id) do update set
+          finished = excluded.finished, finished_early = excluded.finished_early, finished_on_time = excluded.finished_on_time,
+          finished_late = excluded.finished_late, finished_electronic_result = excluded.finished_electronic_result`.execute(trx);
+      return Number(received.numAffectedRows ?? 0) + Number(finished.numAffectedRows ?? 0);
+    });
+  }
+
+  /** The month of the earliest received dossier (where a full rebuild starts), or null. */
+  async firstMonth(): Promise<Month | null> {
+    const row = await this.db.selectFrom('dossier').select((eb) => eb.fn.min('received_at').as('first')).executeTakeFirst();
+    return row?.first ? monthOf(new Date(row.first as unknown as string)) : null;
+  }
+
+  /** Dossier counts of a scope, grouped by agency and/or month when asked. */
+  async dossierCounts(scope: Scope, groupBy: ('agency' | 'month')[] = []) {
+    let query = this.db
+      .selectFrom('indicator_month')
+      .select([
+        sum('received').as('received'),
+        sum('received_online').as('received_online'),
+        sum('received_in_person').as('received_in_person'),
+        sum('received_by_post').as('received_by_post'),
+        sum('received_digitised').as('received_digitised'),
+        sum('received_reusing_data').as('received_reusing_data'),
+        sum('fee_due').as('fee_due'),
+        sum('paid_online').as('paid_online'),
+        sum('finished').as('finished'),
+        sum('finished_early').as('finished_early'),
+        sum('finished_on_time').as('finished_on_time'),
+        sum('finished_late').as('finished_late'),
+        sum('finished_electronic_result').as('finished_electronic_result'),
+      ])
+      .where('month', '>=', scope.from)
+      .where('month', '<=', scope.to);
+    if (scope.agencyIds) query = query.where('agency_id', 'in', scope.agencyIds.length ? scope.agencyIds : [-1]);
+    if (groupBy.includes('agency')) query = query.select('agency_id').groupBy('agency_id');
+    if (groupBy.includes('month')) query = query.select('month').groupBy('month').orderBy('month');
+    return query.execute() as Promise<(Record<string, number> & { agency_id?: number; month?: Date })[]>;
+  }
+
+  /** Online procedures that received at least one online dossier in the scope, per agency. */
+  async proceduresUsedOnline(scope: Scope): Promise<Map<number, number>> {
+    let query = this.db
+      .selectFrom('indicator_month as m')
+      .innerJoin('procedure as p', 'p.id', 'm.procedure_id')
+      .select(['m.agency_id', sql<number>`count(distinct m.procedure_id)::int`.as('n')])
+      .where('m.month', '>=', scope.from)
+      .where('m.month', '<=', scope.to)
+      .where('m.received_online', '>', 0)
+      .where('p.online_offered', '=', true)
+      .groupBy('m.agency_id');
+    if (scope.agencyIds) query = query.where('m.agency_id', 'in', scope.agencyIds.length ? scope.agencyIds : [-1]);
+    const rows = await query.execute();
+    return new Map(rows.map((r) => [r.agency_id, Number(r.n)]));
+  }
+
+  /** The same over the whole scope (a procedure used at two agencies counts once). */
+  async proceduresUsedOnlineOverall(scope: Scope): Promise<number> {
+    let query = this.db
+      .selectFrom('indicator_month as m')
+      .innerJoin('procedure as p', 'p.id', 'm.procedure_id')
+      .select(sql<number>`count(distinct m.procedure_id)::int`.as('n'))
+      .where('m.month', '>=', scope.from)
+      .where('m.month', '<=', scope.to)
+      .where('m.received_online', '>', 0)
+      .where('p.online_offered', '=', true);
+    if (scope.agencyIds) query = query.where('m.agency_id', 'in', scope.agencyIds.length ? scope.agencyIds : [-1]);
+    const row = await query.executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * The procedures each agency offers (catalogue links), and of those: complete public record (every channel's
+   * duration stated, fee stated or free, documents and legal basis listed), offered online, fee-bearing, and
+   * fee-bearing offered online (payable online: the payment module serves every online procedure).
+   */
+  async procedureCounts(agencyIds: number[] | null) {
+    let query = this.db
+      .selectFrom('procedure_agency as pa')
+      .innerJoin('procedure as p', 'p.id', 'pa.procedure_id')
+      .leftJoin('procedure_version as v', 'v.id', 'p.current_version_id')
+      .select([
+        'pa.agency_id',
+        sql<number>`count(*)::int`.as('procedures'),
+        sql<number>`count(*) filter (where jsonb_array_length(coalesce(v.content -> 'channels', '[]'::jsonb)) > 0
+          and not jsonb_path_exists(v.content, '$.channels[*] ? (@.durationStatus != "stated" || (@.feeStatus != "stated" && @.feeStatus != "free"))')
+          and jsonb_array_length(coalesce(v.content -> 'requirements', '[]'::jsonb)) > 0
+          and jsonb_array_length(coalesce(v.content -> 'legalBases', '[]'::jsonb)) > 0)::int`.as('complete'),
+        sql<number>`count(*) filter (where p.online_offered)::int`.as('online'),
+        sql<number>`count(*) filter (where p.has_fee)::int`.as('with_fee'),
+        sql<number>`count(*) filter (where p.has_fee and p.online_offered)::int`.as('with_fee_online'),
+      ])
+      .groupBy('pa.agency_id');
+    if (agencyIds) query = query.where('pa.agency_id', 'in', agencyIds.length ? agencyIds : [-1]);
+    return query.execute();
+  }
+
+  /** The same over the union of the agencies' procedures (a procedure offered by two agencies counts once). */
+  async procedureCountsOverall(agencyIds: number[] | null) {
+    let ids = this.db.selectFrom('procedure_agency').select('procedure_id').distinct();
+    if (agencyIds) ids = ids.where('agency_id', 'in', agencyIds.length ? agencyIds : [-1]);
+    const row = await this.db
+      .selectFrom('procedure as p')
+      .leftJoin('procedure_version as v', 'v.id', 'p.current_version_id')
+      .select([
+        sql<number>`count(*)::int`.as('procedures'),
+        sql<number>`count(*) filter (where jsonb_array_length(coalesce(v.content -> 'channels', '[]'::jsonb)) > 0
+          and not jsonb_path_exists(v.content, '$.channels[*] ? (@.durationStatus != "stated" || (@.feeStatus != "stated" && @.feeStatus != "free"))')
+          and jsonb_array_length(coalesce(v.content -> 'requirements', '[]'::jsonb)) > 0
+          and jsonb_array_length(coalesce(v.content -> 'legalBases', '[]'::jsonb)) > 0)::int`.as('complete'),
+        sql<number>`count(*) filter (where p.online_offered)::int`.as('online'),
+        sql<number>`count(*) filter (where p.has_fee)::int`.as('with_fee'),
+        sql<number>`count(*) filter (where p.has_fee and p.online_offered)::int`.as('with_fee_online'),
+      ])
+      .where('p.id', 'in', ids)
+      .executeTakeFirstOrThrow();
+    return row;
+  }
+
+  async agencies(ids: number[] | null) {
+    let query = this.db.selectFrom('agency').select(['id', 'code', 'name']).where('active', '=', true).orderBy('name');
+    if (ids) query = query.where('id', 'in', ids.length ? ids : [-1]);
+    return query.execute();
+  }
+
+  /** Agencies that received dossiers in the scope (the ranking lists only those). */
+  async agenciesWithDossiers(scope: Scope): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('indicator_month')
+      .select('agency_id')
+      .distinct()
+      .where('month', '>=', scope.from)
+      .where('month', '<=', scope.to)
+      .execute();
+    return rows.map((r) => r.agency_id);
+  }
+
+  /** The dossiers behind a number (drill-down), newest first: code, procedure, channel, dates, timing. */
+  async dossiersBehind(scope: Scope, basis: 'received' | 'finished', filter: DrillFilter, limit: number) {
+    const { start } = monthBounds(scope.from);
+    const { end } = monthBounds(scope.to);
+    let query = this.db
+      .selectFrom('dossier as d')
+      .innerJoin('procedure as p', 'p.id', 'd.procedure_id')
+      .leftJoin('dossier_completion as c', 'c.dossier_id', 'd.id')
+      .select(['d.code', 'p.code as procedure_code', 'p.name as procedure_name', 'd.channel', 'd.received_at', 'd.due_at', 'c.completed_at', 'c.indicator_timing', 'c.supplement_count'])
+      .limit(limit);
+    query = basis === 'received'
+      ? query.where('d.received_at', '>=', start).where('d.received_at', '<', end).orderBy('d.received_at', 'desc')
+      : query.where('c.completed_at', '>=', start).where('c.completed_at', '<', end).where('c.indicator_timing', 'is not', null).orderBy('c.completed_at', 'desc');
+    if (scope.agencyIds) query = query.where('d.receiving_agency_id', 'in', scope.agencyIds.length ? scope.agencyIds : [-1]);
+    if (filter.channel) query = query.where('d.channel', '=', filter.channel);
+    if (filter.timing) query = query.where('c.indicator_timing', '=', filter.timing);
+    return query.execute();
+  }
+}
+
+export interface DrillFilter {
+  channel?: 'online' | 'in_person' | 'post';
+  timing?: 'early' | 'on_time' | 'late';
+}
+
+/** Adds a dossier-count row and procedure counts into the scorer's input. */
+export function toCounts(
+  d: Record<string, number> | undefined,
+  p: { procedures: number; complete: number; online: number; with_fee: number; with_fee_online: number } | undefined,
+  usedOnline: number,
+): IndicatorCounts {
+  const c = emptyCounts();
+  if (p) {
+    c.procedures = Number(p.procedures);
+    c.proceduresPublishedComplete = Number(p.complete);
+    c.proceduresOnline = Number(p.online);
+    c.proceduresWithFee = Number(p.with_fee);
+    c.proceduresWithFeePayableOnline = Number(p.with_fee_online);
+  }
+  c.proceduresOnlineWithDossiers = usedOnline;
+  if (d) {
+    c.received = Number(d.received);
+    c.receivedOnline = Number(d.received_online);
+    c.receivedInPerson = Number(d.received_in_person);
+    c.receivedByPost = Number(d.received_by_post);
+    c.receivedTrackedPublicly = Number(d.received); // every dossier has a code, a lookup page and a QR
+    c.receivedDigitised = Number(d.received_digitised);
+    c.receivedReusingData = Number(d.received_reusing_data);
+    c.paid = Number(d.fee_due);
+    c.paidOnline = Number(d.paid_online);
+    c.finished = Number(d.finished);
+    c.finishedEarly = Number(d.finished_early);
+    c.finishedOnTime = Number(d.finished_on_time);
+    c.finishedLate = Number(d.finished_late);
+    c.finishedWithElectronicResult = Number(d.finished_electronic_result);
+  }
+  return c;
+}

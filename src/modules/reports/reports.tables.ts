@@ -1,0 +1,27 @@
+import type { ColumnType } from 'kysely';
+
+/** Materialised monthly counts behind the indicators (see migrations/202611240800_reports.sql). */
+export interface IndicatorMonthTable {
+  /** A date: drivers return a Date (pg) or a string (PGlite); compare with 'YYYY-MM-01'. */
+  month: ColumnType<Date | string, string, string>;
+  agency_id: number;
+  procedure_id: number;
+  received: number;
+  received_online: number;
+  received_in_person: number;
+  received_by_post: number;
+  received_digitised: number;
+  received_reusing_data: number;
+  fee_due: number;
+  paid_online: number;
+  finished: number;
+  finished_early: number;
+  finished_on_time: number;
+  finished_late: number;
+  finished_electronic_result: number;
+  refreshed_at: ColumnType<Date, string | undefined, string>;
+}
+
+export interface ReportsTables {
+  indicator_month: IndicatorMonthTable;
+}
