@@ -331,3 +331,35 @@ describe('two officers, one task', () => {
     assert.equal(forwarded.length, 1);
   });
 });
+
+describe('bulk assignment from the inbox', () => {
+  test('a leader lists the agency’s tasks, ticks one and assigns it to a handler', async () => {
+    const citizen = new TestBrowser(app, '10.8.2.1');
+    await signInCitizen(citizen, 'citizen@demo.motcua.vn', 'Demo@2026');
+    const code = await submitResidenceConfirmation(citizen);
+    const desk = await officer('hoalu.desk', '10.8.2.2');
+    const page = await desk.get(`/can-bo/ho-so/${code}`);
+    const receive = postedFields(page.body, '/tiep-nhan');
+    assert.equal((await desk.post(receive.action, receive.fields, { csrf: receive.fields._csrf ?? null })).statusCode, 303);
+
+    const leader = await officer('hoalu.leader', '10.8.2.3');
+    const own = await leader.get('/can-bo/viec-can-lam');
+    assert.ok(!own.body.includes(`>${code}</a>`), 'a handling task is not in the leader’s own inbox');
+    const inbox = await leader.get('/can-bo/viec-can-lam?pham_vi=agency');
+    assert.equal(inbox.statusCode, 200);
+    const row = inbox.body.split('<tr').find((r) => r.includes(`>${code}</a>`));
+    assert.ok(row, 'listed with every task of the agency');
+    const taskId = /name="task" value="(\d+)"/.exec(row)![1]!;
+    const handler = await database.db.selectFrom('app_user').select('id').where('username', '=', 'hoalu.handler').executeTakeFirstOrThrow();
+    const res = await leader.post('/can-bo/viec-can-lam/phan-cong', { task: taskId, assignee: String(handler.id) });
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, '/can-bo/viec-can-lam?xong=phan-cong&n=1');
+    const task = await database.db.selectFrom('dossier_task').select('assignee_id').where('id', '=', Number(taskId)).executeTakeFirstOrThrow();
+    assert.equal(task.assignee_id, handler.id);
+    const done = await leader.get(String(res.headers.location));
+    assert.match(done.body, /Đã phân công 1 việc/);
+    const none = await leader.post('/can-bo/viec-can-lam/phan-cong', { assignee: String(handler.id) });
+    assert.equal(none.statusCode, 400);
+    assert.match(none.body, /Chọn ít nhất một việc để phân công/);
+  });
+});

@@ -78,7 +78,7 @@ export function InboxPageView({ ctx, inbox, notice, errors = [] }: { ctx: ViewCo
         <div class="form-group">
           <label for="pham_vi">{t('workflow.inbox.scope')}</label>
           <select id="pham_vi" name="pham_vi">
-            {(['all', 'mine', 'unassigned'] as const).map((s) => (
+            {(inbox.canAssign ? (['all', 'mine', 'unassigned', 'agency'] as const) : (['all', 'mine', 'unassigned'] as const)).map((s) => (
               <option value={s} selected={inbox.filters.scope === s}>
                 {t(`workflow.inbox.scope.${s}`)}
               </option>
@@ -109,7 +109,7 @@ export function InboxPageView({ ctx, inbox, notice, errors = [] }: { ctx: ViewCo
       ) : (
         <form method="post" action={taskPaths.assign}>
           <CsrfField ctx={ctx} />
-          <div class="table-wrap">
+          <div class="table-wrap" id="task-list" tabIndex={-1}>
             <table>
               <caption>{t('workflow.inbox.caption')}</caption>
               <thead>

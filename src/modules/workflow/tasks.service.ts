@@ -57,7 +57,8 @@ export type TaskAction =
   | 'apology'
   | 'claim';
 
-export type InboxScope = 'all' | 'mine' | 'unassigned';
+/** 'agency': every open task of the agency, whatever the role (leaders and agency administrators, to assign). */
+export type InboxScope = 'all' | 'mine' | 'unassigned' | 'agency';
 export type InboxUrgency = 'all' | 'overdue' | 'due_soon';
 
 export interface InboxFilters {
@@ -293,7 +294,7 @@ export class TaskService {
   /** The officer's inbox: open tasks of their agency and roles, most urgent first, with filters and alerts. */
   async inbox(actor: SessionUser, filters: InboxFilters = {}): Promise<InboxPage> {
     const officer = officerOf(actor);
-    const scope: InboxScope = filters.scope === 'mine' || filters.scope === 'unassigned' ? filters.scope : 'all';
+    const scope: InboxScope = filters.scope === 'mine' || filters.scope === 'unassigned' || (filters.scope === 'agency' && officer.assigns) ? filters.scope : 'all';
     const urgency: InboxUrgency = filters.urgency === 'overdue' || filters.urgency === 'due_soon' ? filters.urgency : 'all';
     const code = (filters.code ?? '').trim().toUpperCase().slice(0, 60);
     const page = Number.isInteger(filters.page) && filters.page! > 0 ? Math.min(filters.page!, 1000) : 1;
@@ -303,7 +304,7 @@ export class TaskService {
     const soonMoment = urgency === 'due_soon' ? (await calendarRead).calendar.addWorkingHours(now, this.soonHours) : now;
     const query = {
       agencyId: officer.agencyId,
-      roles: officer.roles,
+      roles: scope === 'agency' || officer.roles.length === 0 ? [...PROCESS_ROLES] : officer.roles,
       ...(scope === 'mine' ? { assigneeId: officer.id } : {}),
       ...(scope === 'unassigned' ? { unassigned: true } : {}),
       ...(urgency === 'overdue' ? { dueBefore: now } : {}),
