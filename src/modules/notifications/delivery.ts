@@ -42,6 +42,12 @@ export async function startNotificationDelivery(options: {
       logger.warn({ action: 'notifications.sandbox_unavailable', err: error }, 'the local message sandbox could not start');
     }
   }
+  if (!sandbox && usesSandbox(config)) {
+    logger.warn(
+      { action: 'notifications.sandbox_expected', sandbox: `http://127.0.0.1:${config.notifySandboxPort}` },
+      'SMTP_HOST, SMS_API_URL or ZALO_API_URL is empty: those messages go to the local sandbox, which this process does not run',
+    );
+  }
   const channels: Map<ChannelName, NotificationChannel> = createChannels(
     channelSettings(config, sandbox ? { url: sandbox.url, smtpPort: sandbox.smtpPort || config.notifySandboxSmtpPort } : undefined),
   );
