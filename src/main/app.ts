@@ -6,7 +6,7 @@ import type { Database } from '../platform/db/database.js';
 import { createServer } from '../platform/http/server.js';
 import { CatalogueRepository, CatalogueService, catalogueRoutes } from '../modules/catalogue/index.js';
 import { createAgencyService } from '../modules/admin/index.js';
-import { createIdentityServices, csrfPlugin, identityRoutes, OidcIdentityProvider, sessionPlugin } from '../modules/identity/index.js';
+import { createIdentityServices, csrfPlugin, identityRoutes, MyDataRepository, MyDataService, myDataRoutes, OidcIdentityProvider, sessionPlugin } from '../modules/identity/index.js';
 import {
   createInboundService,
   createNotificationService,
@@ -18,12 +18,13 @@ import {
 } from '../modules/notifications/index.js';
 import { createLookupService, lookupRoutes } from '../modules/lookup/index.js';
 import { createFormsService, type FormValues } from '../modules/forms/index.js';
-import { DossierRepository, createSubmissionService, dossierRoutes, createDeskEntryService } from '../modules/dossiers/index.js';
+import { DossierRepository, createSubmissionService, dossierPersonalData, dossierRoutes, createDeskEntryService } from '../modules/dossiers/index.js';
 import { createStorage } from '../platform/storage/index.js';
 import { createSignaturesService, signaturesRoutes } from '../modules/signatures/index.js';
 import { createVaultService, vaultFiling, vaultRoutes } from '../modules/vault/index.js';
-import { CounterService, counterRoutes, createDeskService, createLedgerService, ledgerRoutes, createSlipsService, slipRoutes, workflowRoutes, createProcessService, processRoutes, createTaskService, taskRoutes } from '../modules/workflow/index.js';
+import { CounterService, counterRoutes, createDeskService, createLedgerService, ledgerRoutes, createProcessService, createSlipsService, createTaskService, processRoutes, slipRoutes, taskRoutes, workflowRoutes } from '../modules/workflow/index.js';
 import multipart from '@fastify/multipart';
+import { createReportsService, reportsRoutes } from '../modules/reports/index.js';
 import { SANDBOX_BANK_PATH, SANDBOX_GATEWAY_PATH, createPaymentService, type PaymentService, paymentRoutes, paymentSandboxRoutes, paymentSettings } from '../modules/payments/index.js';
 
 export interface WebAppOptions {
@@ -136,6 +137,14 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     uploadMaxBytes,
     submitRateLimit: config.authRateLimit * 3,
   });
+  // "My data" (Decree 13/2023): each module that holds a citizen's data contributes its section of the export.
+  const dossierData = dossierPersonalData(database.db);
+  const myData = new MyDataService(database.db, new MyDataRepository(database.db), {
+    sources: [(userId) => dossierData.section(userId)],
+    dossiersOf: (userId) => dossierData.dossiersOf(userId),
+    storage,
+  });
+  await app.register(myDataRoutes, { myData });
   await app.register(signaturesRoutes, { signatures, storage, uploadMaxBytes, checkRateLimit: config.lookupRateLimit });
   await app.register(vaultRoutes, { vault: createVaultService(database, { drafts: submission, forms }), storage });
   const payments = createPaymentService(database, { settings: paymentSettings(config), notifications });
@@ -146,11 +155,12 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   await app.register(workflowRoutes, { desk, storage, forms });
   await app.register(taskRoutes, { tasks, storage });
   await app.register(slipRoutes, { slips: createSlipsService(database), baseUrl: config.baseUrl });
-  await app.register(processRoutes, { processes: createProcessService(database) });
   await app.register(ledgerRoutes, { ledger: createLedgerService(database) });
   // Walk-in and postal dossiers: entered at the desk into the same e-forms, then received by the same desk service.
   const deskEntry = createDeskEntryService(database, { forms, draftLifetimeDays: config.draftLifetimeDays });
   await app.register(counterRoutes, { entry: deskEntry, counter: new CounterService(deskEntry, desk), forms, storage, uploadMaxBytes });
+  await app.register(processRoutes, { processes: createProcessService(database) });
+  await app.register(reportsRoutes, { reports: createReportsService(database), db: database.db, openDataRateLimit: config.searchRateLimit });
   // The lookup keeps dossiers in memory and listens for their changes (its own connection on PostgreSQL).
   const lookup = await createLookupService(database, { onFeedError: (error) => app.log.warn({ err: error }, 'lookup change feed down') });
   app.addHook('onClose', async () => lookup.close());

@@ -8,6 +8,7 @@ import type { JobQueue } from '../platform/jobs/queue.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { createNotificationService } from '../modules/notifications/index.js';
 import { createProcessService, createTaskService, registerDeadlineJobs } from '../modules/workflow/index.js';
+import { createReportsService } from '../modules/reports/index.js';
 
 /**
  * The composition root of background work: every job name, its payload schema and its handler. The worker process
@@ -26,6 +27,9 @@ export const PURGE_DRAFTS_JOB = 'dossiers.purge-expired-drafts';
 const PURGE_DRAFTS_CRON = '30 19 * * *';
 
 export const CATALOGUE_IMPORT_JOB = 'catalogue.import';
+
+export const REFRESH_INDICATORS_JOB = 'reports.refresh-indicators';
+const REFRESH_INDICATORS_CRON = '*/10 * * * *';
 
 // Payloads come back from the database, possibly written by an older release: checked before use.
 const catalogueImportPayload = z.object({
@@ -67,6 +71,13 @@ export async function registerJobs(queue: JobQueue, deps: JobDeps): Promise<void
   });
   // A beat that missed its minute is worthless a minute later: no retries, a short lease.
   await queue.schedule(HEARTBEAT_JOB, HEARTBEAT_CRON, {}, { retryLimit: 0, expireInSeconds: 50 });
+
+  // The indicators' monthly counts: this month and the one before, recomputed whole (idempotent, one lock per month).
+  await queue.work(REFRESH_INDICATORS_JOB, async () => {
+    const outcome = await createReportsService(database).refreshRecent();
+    logger.info({ action: 'reports.indicators_refreshed', ...outcome }, 'indicators refreshed');
+  });
+  await queue.schedule(REFRESH_INDICATORS_JOB, REFRESH_INDICATORS_CRON, {}, { retryLimit: 1, expireInSeconds: 600 });
 
   // Deadline reminders and escalations of the workflow's open tasks (each sent once per task and kind).
   const tasks = createTaskService(database, { notifications: createNotificationService(database), processes: createProcessService(database) });

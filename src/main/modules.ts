@@ -9,6 +9,7 @@ import '../modules/dossiers/submission.errors.js';
 import '../modules/dossiers/dossiers.errors.js';
 import '../modules/forms/index.js';
 import '../modules/workflow/index.js';
+import '../modules/payments/index.js';
 import '../modules/signatures/index.js';
 import '../modules/vault/index.js';
-import '../modules/payments/index.js';
+import '../modules/reports/index.js';

@@ -14,6 +14,7 @@ export { DossierRepository } from './dossier.repository.js';
 export { dossierRoutes } from './dossiers.routes.js';
 export { StatusTag } from './dossiers.pages.js';
 export { purgeExpiredDrafts } from './drafts.purge.js';
+export { dossierPersonalData } from './personal-data.js';
 export { SubmissionErrors } from './submission.errors.js';
 export { UploadErrors, DossierCodeErrors } from './dossiers.errors.js';
 export { dossierChanged, onLocalDossierChange, DOSSIER_CHANGED_CHANNEL } from './dossier-changes.js';
@@ -56,7 +57,7 @@ export function createSubmissionService(
       if (event.applicant.phone) await deps.notifications.enqueue(trx, { channel: 'sms', recipient: event.applicant.phone, template: event.template, params, locale: 'vi', dossierId: event.dossierId });
     },
     draftLifetimeDays: deps.draftLifetimeDays,
-    ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.afterSupplementAnswered ? { afterSupplementAnswered: deps.afterSupplementAnswered } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
   });
 }

@@ -557,6 +557,12 @@ export function ProfilePage({
       <p>
         <a href="/tai-khoan/phien-dang-nhap">{t('identity.sessions.link')}</a>
       </p>
+      <p>
+        <a href="/tai-khoan/du-lieu-ca-nhan">{t('identity.myData.link')}</a>
+      </p>
+      <p>
+        <a href="/tai-khoan/thong-bao">{t('notifications.preferences.link')}</a>
+      </p>
       <SignOutForm ctx={ctx} />
     </AccountPage>
   );

@@ -13,6 +13,8 @@ export type { Month, Scope } from './reports.repository.js';
 export { ReportsService } from './reports.service.js';
 export type { Dashboard, DashboardInput, DrillDown } from './reports.service.js';
 export { ReportsErrors } from './reports.errors.js';
+export { reportsRoutes, csvField } from './reports.routes.js';
+export type { ReportsRouteDeps } from './reports.routes.js';
 
 export function createReportsService(database: Database, clock?: () => Date): ReportsService {
   return new ReportsService(new ReportsRepository(database.db), undefined, clock);

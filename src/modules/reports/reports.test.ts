@@ -27,9 +27,9 @@ before(async () => {
   const sector = await db.insertInto('sector').values({ name: 'Hộ tịch thử', slug: 'ho-tich-thu' }).returning('id').executeTakeFirstOrThrow();
   const stated = { durationStatus: 'stated', feeStatus: 'stated' };
   const procedure = async (code: string, online: boolean, fee: boolean, channels: object[]) => {
-    const p = await db.insertInto('procedure').values({ code, name: `Thủ tục ${code}`, sector_id: sector.id, online_offered: online, has_fee: fee }).returning('id').executeTakeFirstOrThrow();
+    const p = await db.insertInto('procedure').values({ code, name: `Thủ tục ${code}`, sector_id: sector.id, online_offered: online, has_fee: fee, levels: ['commune'], service_level: null, competent_agency: '', handling_agency: '', applicant_types: [], min_duration_days: null, current_version_id: null }).returning('id').executeTakeFirstOrThrow();
     const content = { channels, requirements: [{ name: 'Tờ khai' }], legalBases: [{ number: 'Luật 1' }] };
-    const v = await db.insertInto('procedure_version').values({ procedure_id: p.id, version: 1, content: JSON.stringify(content), raw: '{}', source_hash: code }).returning('id').executeTakeFirstOrThrow();
+    const v = await db.insertInto('procedure_version').values({ procedure_id: p.id, version: 1, decision_number: '', effective_from: '2026-01-01', effective_to: null, content: JSON.stringify(content), raw: '{}', source_hash: code }).returning('id').executeTakeFirstOrThrow();
     await db.updateTable('procedure').set({ current_version_id: v.id }).where('id', '=', p.id).execute();
     return { id: p.id, versionId: v.id };
   };
@@ -78,7 +78,7 @@ before(async () => {
   await complete(d3, vn('2026-10-09T10:00:00'), 'on_time');
   await complete(d7, vn('2026-10-12T10:00:00'), 'on_time');
   await db.insertInto('dossier_result').values({ dossier_id: d1, origin: 'signed', verification_code: 'VC1', title: 'Kết quả', file_key: 'k', file_name: 'k.pdf', mime: 'application/pdf', size_bytes: 1, sha256: '0'.repeat(64), issuer_agency_id: ids.x }).execute();
-  await db.insertInto('dossier_document').values({ dossier_id: d4, field_id: 'f', storage_key: 'v', file_name: 'v.pdf', mime: 'application/pdf', size_bytes: 1, sha256: '0'.repeat(64), source: 'vault' }).execute();
+  await db.insertInto('dossier_document').values({ dossier_id: d4, field_id: 'f', requirement_name: '', pages: null, storage_key: 'v', file_name: 'v.pdf', mime: 'application/pdf', size_bytes: 1, sha256: '0'.repeat(64), source: 'vault' }).execute();
 
   repository = new ReportsRepository(db);
   service = new ReportsService(repository, undefined, () => vn('2026-11-15T12:00:00'));

@@ -51,7 +51,7 @@ export interface ChainedContent {
   seq: number;
   at: Date;
   actor_user_id: number | null;
-  actor_kind: string;
+  actor_kind: AuditActorKind;
   action: string;
   subject_type: string;
   subject_id: string;

@@ -8,6 +8,7 @@ import type { IdentityTables } from '../../modules/identity/identity.tables.js';
 import type { NotificationsTables } from '../../modules/notifications/notifications.tables.js';
 import type { PaymentsTables } from '../../modules/payments/payments.tables.js';
 import type { WorkflowTables } from '../../modules/workflow/workflow.tables.js';
+import type { ReportsTables } from '../../modules/reports/reports.tables.js';
 import type { SignaturesTables } from '../../modules/signatures/signatures.tables.js';
 import type { VaultTables } from '../../modules/vault/vault.tables.js';
 
@@ -137,7 +138,7 @@ export interface AppUserTable {
  * Every table. The foundation's tables are declared here; each later module declares its own in
  * `modules/<module>/<module>.tables.ts` (type-only imports), so modules do not edit one shared file.
  */
-export interface Database extends IdentityTables, FormsTables, DossiersTables, DeskEntryTables, NotificationsTables, CalendarTables, WorkflowTables, AuditTables, PaymentsTables, SignaturesTables, VaultTables {
+export interface Database extends IdentityTables, FormsTables, DossiersTables, DeskEntryTables, NotificationsTables, CalendarTables, WorkflowTables, AuditTables, PaymentsTables, SignaturesTables, VaultTables, ReportsTables {
   administrative_unit_edition: AdministrativeUnitEditionTable;
   administrative_unit: AdministrativeUnitTable;
   agency: AgencyTable;

@@ -72,6 +72,11 @@ function UserMenu({ ctx }: { ctx: ViewContext }) {
           {t('workflow.process.nav')}
         </a>
       ) : null}
+      {user.kind === 'officer' && user.roles.some((r) => r === 'leader' || r === 'agency_admin' || r === 'system_admin') ? (
+        <a class="header-link" href="/can-bo/chi-so">
+          {t('reports.nav')}
+        </a>
+      ) : null}
       <a class="header-link" href="/tai-khoan">
         {t('layout.account')}
       </a>
