@@ -17,6 +17,7 @@ import { benchReceipt } from './receipt.js';
 import { parseScale, seedDossiers, seedTasks } from './seed-dossiers.js';
 import { benchInbox } from './inbox.js';
 import { benchNotifications } from './notifications.js';
+import { benchIndicators } from './indicators.js';
 
 const docPath = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const beginMarker = '<!-- bench:begin — written by `npm run bench`; edits between these markers are overwritten -->';
@@ -145,6 +146,9 @@ async function main(): Promise<void> {
     progress('officers’ inbox and transitions…');
     const inbox = !runs('inbox') ? { markdown: '' } : await benchInbox({ fixture, rounds: mode.searchRounds * 2, warmup: mode.searchWarmupRounds * 2, transitions: mode.name === 'quick' ? 100 : 400, concurrency: 8 });
 
+    progress('indicators: materialisation, dashboard…');
+    const indicators = !runs('indicators') ? { markdown: '' } : await benchIndicators({ fixture, rounds: mode.searchRounds });
+
     progress('notifications: outbox → sandbox (SMTP, SMS, Zalo) vs the adapters alone…');
     const notificationRun = !runs('notifications') ? { markdown: '' } : await benchNotifications({ fixture, messages: mode.name === 'quick' ? 300 : 2000, batchSize: 20 });
 
@@ -168,6 +172,8 @@ async function main(): Promise<void> {
       lookup.markdown,
       '',
       inbox.markdown,
+      '',
+      indicators.markdown,
       '',
       signed.markdown,
       '',

@@ -1,3 +1,4 @@
+import { dossierChanged } from '../dossiers/index.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import type { DossierStatus } from '../dossiers/index.js';
@@ -93,6 +94,9 @@ export class PaymentsRepository {
       .insertInto('dossier_event')
       .values({ dossier_id: e.dossierId, at: e.at, actor_user_id: e.actorUserId, actor_kind: e.actorKind, action: e.action, from_status: null, to_status: null, reason: e.reason })
       .execute();
+    // The public lookup caches each dossier's history: tell every web process it changed (on commit).
+    const dossier = await trx.selectFrom('dossier').select('code').where('id', '=', e.dossierId).executeTakeFirst();
+    if (dossier) await dossierChanged(trx, dossier.code);
   }
 
   // ---- fee statements ----

@@ -135,6 +135,9 @@ export function QueuePageView({ ctx, queue }: { ctx: ViewContext; queue: QueuePa
       <p>
         <a href="/can-bo/tiep-nhan/moi">{t('workflow.counter.link')}</a>
       </p>
+      <p>
+        <a href="/can-bo/so-hoa">{t('signatures.digitize.title')}</a>
+      </p>
     </Page>
   );
 }
@@ -270,6 +273,9 @@ export function DossierPageView({ ctx, d, answers, done, errors = [], conflict, 
       ) : null}
 
       <SlipLinks ctx={ctx} code={d.code} forms={slipFormsFromHistory(d.history, true)} side="officer" />
+      <p>
+        <a href={`/can-bo/ho-so/${encodeURIComponent(d.code)}/le-phi`}>{t('workflow.desk.feeLink')}</a>
+      </p>
 
       <h2>{t('workflow.dossier.history')}</h2>
       <div class="table-wrap">

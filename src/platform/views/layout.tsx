@@ -50,9 +50,14 @@ function UserMenu({ ctx }: { ctx: ViewContext }) {
     <>
       <span class="header-user">{user.displayName}</span>
       {user.kind === 'citizen' ? (
-        <a class="header-link" href="/ho-so">
-          {t('layout.myDossiers')}
-        </a>
+        <>
+          <a class="header-link" href="/ho-so">
+            {t('layout.myDossiers')}
+          </a>
+          <a class="header-link" href="/kho-du-lieu">
+            {t('vault.title')}
+          </a>
+        </>
       ) : (
         <>
           {user.agencyId !== null ? (
