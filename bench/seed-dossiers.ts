@@ -5,7 +5,8 @@ import type { Database as Schema } from '../src/platform/db/schema.js';
  * Generates `count` dossiers for benchmarks at national scale (`npm run bench -- --scale=1m`, or 10m), inside the
  * database with generate_series in chunks: no rows cross the wire, so it runs at the server's insert speed on
  * PostgreSQL and on PGlite alike (faster than COPY from the client, which would have to build and send them).
- * Codes follow the real format on days from 2021 so they never meet the counters of real submissions; agencies,
+ * Codes follow the real format on days from 2021 so they never meet the counters of real submissions; submission
+ * times spread over 2024–2025 (g × 7919 mod two years of seconds: a permutation, so every month gets its share); agencies,
  * procedures, channels, statuses and times are spread evenly over the demo data.
  */
 export async function seedDossiers(db: Kysely<Schema>, count: number, onProgress?: (done: number) => void): Promise<{ rows: number; seconds: number }> {
@@ -41,9 +42,9 @@ export async function seedDossiers(db: Kysely<Schema>, count: number, onProgress
         jsonb_build_object('bench', true, 'purpose', 'Bổ sung hồ sơ xin việc'),
         'online',
         lpad((g % 10000)::text, 4, '0'),
-        timestamptz '2024-01-01 00:00:00+07' + (g % 63072000) * interval '1 second',
-        case when g % 6 = 0 then null else timestamptz '2024-01-01 00:00:00+07' + (g % 63072000 + 3600) * interval '1 second' end,
-        case when g % 6 = 0 then null else timestamptz '2024-01-01 00:00:00+07' + (g % 63072000 + 864000) * interval '1 second' end
+        timestamptz '2024-01-01 00:00:00+07' + (g::bigint * 7919 % 63072000) * interval '1 second',
+        case when g % 6 = 0 then null else timestamptz '2024-01-01 00:00:00+07' + (g::bigint * 7919 % 63072000 + 3600) * interval '1 second' end,
+        case when g % 6 = 0 then null else timestamptz '2024-01-01 00:00:00+07' + (g::bigint * 7919 % 63072000 + 864000) * interval '1 second' end
       from a, p, generate_series(${start}::int, ${end}::int) as g
     `.execute(db);
     onProgress?.(end + 1);

@@ -104,6 +104,17 @@ async function openTask(page: Page, code: string, label: string): Promise<void> 
   await expectAccessible(page, `${label}: task`);
 }
 
+/** The name of the agency holding the dossier now. */
+async function holderOf(code: string): Promise<string> {
+  const row = await server.database.db
+    .selectFrom('dossier as d')
+    .innerJoin('agency as a', 'a.id', 'd.holder_agency_id')
+    .select('a.name')
+    .where('d.code', '=', code)
+    .executeTakeFirstOrThrow();
+  return row.name;
+}
+
 /** Fills and sends the action form whose address ends with /<slug> on a task page. */
 async function act(page: Page, slug: string, fields: Record<string, string> = {}): Promise<void> {
   const form = page.locator(`main form[action$="/${slug}"]`);
@@ -194,13 +205,7 @@ test('a dossier goes through the back office, across agencies, and the citizen f
   await step(t, () => handler, 'the handler forwards it: the Department of Justice is consulted', async () => {
     await openTask(handler, code, 'handler again');
     await act(handler, 'chuyen-tiep', { note: 'Đủ điều kiện; xin ý kiến Sở Tư pháp' });
-    const row = await server.database.db
-      .selectFrom('dossier as d')
-      .innerJoin('agency as a', 'a.id', 'd.holder_agency_id')
-      .select(['a.name'])
-      .where('d.code', '=', code)
-      .executeTakeFirstOrThrow();
-    assert.match(row.name, /Tư pháp/, 'the department holds the dossier now');
+    assert.match(await holderOf(code), /Tư pháp/, 'the department holds the dossier now');
   });
 
   let justice!: Page;
@@ -208,13 +213,7 @@ test('a dossier goes through the back office, across agencies, and the citizen f
     justice = await signedIn('justice.handler');
     await openTask(justice, code, 'consulted department');
     await act(justice, 'chuyen-tiep', { note: 'Sở Tư pháp thống nhất' });
-    const row = await server.database.db
-      .selectFrom('dossier as d')
-      .innerJoin('agency as a', 'a.id', 'd.holder_agency_id')
-      .select(['a.name'])
-      .where('d.code', '=', code)
-      .executeTakeFirstOrThrow();
-    assert.doesNotMatch(row.name, /Tư pháp/, 'back at the commune');
+    assert.doesNotMatch(await holderOf(code), /Tư pháp/, 'back at the commune');
   });
 
   let leader!: Page;

@@ -75,6 +75,14 @@ export class ReportsRepository {
         on conflict (month, agency_id, procedure_id) do update set
           finished = excluded.finished, finished_early = excluded.finished_early, finished_on_time = excluded.finished_on_time,
           finished_late = excluded.finished_late, finished_electronic_result = excluded.finished_electronic_result`.execute(trx);
+      await trx.deleteFrom('indicator_month_agency').where('month', '=', month).execute();
+      await sql`
+        insert into indicator_month_agency (month, agency_id, received, received_online, received_in_person, received_by_post, received_digitised,
+                                            received_reusing_data, fee_due, paid_online, finished, finished_early, finished_on_time, finished_late, finished_electronic_result)
+        select month, agency_id, sum(received), sum(received_online), sum(received_in_person), sum(received_by_post), sum(received_digitised),
+               sum(received_reusing_data), sum(fee_due), sum(paid_online), sum(finished), sum(finished_early), sum(finished_on_time), sum(finished_late),
+               sum(finished_electronic_result)
+        from indicator_month where month = ${month}::date group by month, agency_id`.execute(trx);
       return Number(received.numAffectedRows ?? 0) + Number(finished.numAffectedRows ?? 0);
     });
   }
@@ -88,7 +96,7 @@ export class ReportsRepository {
   /** Dossier counts of a scope, grouped by agency and/or month when asked. */
   async dossierCounts(scope: Scope, groupBy: ('agency' | 'month')[] = []) {
     let query = this.db
-      .selectFrom('indicator_month')
+      .selectFrom('indicator_month_agency')
       .select([
         sum('received').as('received'),
         sum('received_online').as('received_online'),
@@ -144,51 +152,69 @@ export class ReportsRepository {
   }
 
   /**
-   * The procedures each agency offers (catalogue links), and of those: complete public record (every channel's
-   * duration stated, fee stated or free, documents and legal basis listed), offered online, fee-bearing, and
-   * fee-bearing offered online (payable online: the payment module serves every online procedure).
+   * Per procedure, once: complete public record (every channel's duration stated, fee stated or free, documents and
+   * legal basis listed), offered online, fee-bearing. Materialised in the query so the JSON checks run once per
+   * procedure, not once per agency that offers it.
    */
+  private flagged() {
+    return this.db.with(
+      (cte) => cte('f').materialized(),
+      (db) =>
+        db
+          .selectFrom('procedure as p')
+          .leftJoin('procedure_version as v', 'v.id', 'p.current_version_id')
+          .select([
+            'p.id',
+            'p.online_offered',
+            sql<boolean>`coalesce(p.has_fee, false)`.as('has_fee'),
+            sql<boolean>`(jsonb_array_length(coalesce(v.content -> 'channels', '[]'::jsonb)) > 0
+              and not jsonb_path_exists(v.content, '$.channels[*] ? (@.durationStatus != "stated" || (@.feeStatus != "stated" && @.feeStatus != "free"))')
+              and jsonb_array_length(coalesce(v.content -> 'requirements', '[]'::jsonb)) > 0
+              and jsonb_array_length(coalesce(v.content -> 'legalBases', '[]'::jsonb)) > 0)`.as('complete'),
+          ]),
+    );
+  }
+
+  private static readonly counted = [
+    sql<number>`count(*)::int`.as('procedures'),
+    sql<number>`count(*) filter (where f.complete)::int`.as('complete'),
+    sql<number>`count(*) filter (where f.online_offered)::int`.as('online'),
+    sql<number>`count(*) filter (where f.has_fee)::int`.as('with_fee'),
+    sql<number>`count(*) filter (where f.has_fee and f.online_offered)::int`.as('with_fee_online'),
+  ];
+
+  /** The procedures each agency offers (catalogue links), and of those: complete, online, fee-bearing, payable online. */
   async procedureCounts(agencyIds: number[] | null) {
-    let query = this.db
-      .selectFrom('procedure_agency as pa')
-      .innerJoin('procedure as p', 'p.id', 'pa.procedure_id')
-      .leftJoin('procedure_version as v', 'v.id', 'p.current_version_id')
-      .select([
-        'pa.agency_id',
-        sql<number>`count(*)::int`.as('procedures'),
-        sql<number>`count(*) filter (where jsonb_array_length(coalesce(v.content -> 'channels', '[]'::jsonb)) > 0
-          and not jsonb_path_exists(v.content, '$.channels[*] ? (@.durationStatus != "stated" || (@.feeStatus != "stated" && @.feeStatus != "free"))')
-          and jsonb_array_length(coalesce(v.content -> 'requirements', '[]'::jsonb)) > 0
-          and jsonb_array_length(coalesce(v.content -> 'legalBases', '[]'::jsonb)) > 0)::int`.as('complete'),
-        sql<number>`count(*) filter (where p.online_offered)::int`.as('online'),
-        sql<number>`count(*) filter (where p.has_fee)::int`.as('with_fee'),
-        sql<number>`count(*) filter (where p.has_fee and p.online_offered)::int`.as('with_fee_online'),
-      ])
-      .groupBy('pa.agency_id');
-    if (agencyIds) query = query.where('pa.agency_id', 'in', agencyIds.length ? agencyIds : [-1]);
-    return query.execute();
+    return this.cached(`agency:${agencyIds?.join(',') ?? '*'}`, async () => {
+      let query = this.flagged()
+        .selectFrom('procedure_agency as pa')
+        .innerJoin('f', 'f.id', 'pa.procedure_id')
+        .select(['pa.agency_id', ...ReportsRepository.counted])
+        .groupBy('pa.agency_id');
+      if (agencyIds) query = query.where('pa.agency_id', 'in', agencyIds.length ? agencyIds : [-1]);
+      return query.execute();
+    });
   }
 
   /** The same over the union of the agencies' procedures (a procedure offered by two agencies counts once). */
   async procedureCountsOverall(agencyIds: number[] | null) {
-    let ids = this.db.selectFrom('procedure_agency').select('procedure_id').distinct();
-    if (agencyIds) ids = ids.where('agency_id', 'in', agencyIds.length ? agencyIds : [-1]);
-    const row = await this.db
-      .selectFrom('procedure as p')
-      .leftJoin('procedure_version as v', 'v.id', 'p.current_version_id')
-      .select([
-        sql<number>`count(*)::int`.as('procedures'),
-        sql<number>`count(*) filter (where jsonb_array_length(coalesce(v.content -> 'channels', '[]'::jsonb)) > 0
-          and not jsonb_path_exists(v.content, '$.channels[*] ? (@.durationStatus != "stated" || (@.feeStatus != "stated" && @.feeStatus != "free"))')
-          and jsonb_array_length(coalesce(v.content -> 'requirements', '[]'::jsonb)) > 0
-          and jsonb_array_length(coalesce(v.content -> 'legalBases', '[]'::jsonb)) > 0)::int`.as('complete'),
-        sql<number>`count(*) filter (where p.online_offered)::int`.as('online'),
-        sql<number>`count(*) filter (where p.has_fee)::int`.as('with_fee'),
-        sql<number>`count(*) filter (where p.has_fee and p.online_offered)::int`.as('with_fee_online'),
-      ])
-      .where('p.id', 'in', ids)
-      .executeTakeFirstOrThrow();
-    return row;
+    return this.cached(`overall:${agencyIds?.join(',') ?? '*'}`, async () => {
+      let ids = this.db.selectFrom('procedure_agency').select('procedure_id').distinct();
+      if (agencyIds) ids = ids.where('agency_id', 'in', agencyIds.length ? agencyIds : [-1]);
+      return this.flagged().selectFrom('f').select(ReportsRepository.counted).where('f.id', 'in', ids).executeTakeFirstOrThrow();
+    });
+  }
+
+  /** Procedure counts follow the catalogue, which changes by imports: kept for five minutes. */
+  private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < 300_000) return hit.value as Promise<T>;
+    if (this.cache.size > 1000) this.cache.clear();
+    const value = load();
+    this.cache.set(key, { at: Date.now(), value });
+    value.catch(() => this.cache.delete(key));
+    return value;
   }
 
   async agencies(ids: number[] | null) {
@@ -200,7 +226,7 @@ export class ReportsRepository {
   /** Agencies that received dossiers in the scope (the ranking lists only those). */
   async agenciesWithDossiers(scope: Scope): Promise<number[]> {
     const rows = await this.db
-      .selectFrom('indicator_month')
+      .selectFrom('indicator_month_agency')
       .select('agency_id')
       .distinct()
       .where('month', '>=', scope.from)

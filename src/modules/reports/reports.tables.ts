@@ -22,6 +22,10 @@ export interface IndicatorMonthTable {
   refreshed_at: ColumnType<Date, string | undefined, string>;
 }
 
+/** The same counts summed per month and agency (what dashboards read). */
+export type IndicatorMonthAgencyTable = Omit<IndicatorMonthTable, 'procedure_id' | 'refreshed_at'>;
+
 export interface ReportsTables {
   indicator_month: IndicatorMonthTable;
+  indicator_month_agency: IndicatorMonthAgencyTable;
 }
