@@ -13,7 +13,7 @@ import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase } from '../../platform/db/testing.js';
 import { createUsersService } from '../admin/index.js';
 import { submitOnline } from '../dossiers/testing.js';
-import { TestBrowser, signInCitizen } from './testing.js';
+import { TestBrowser, signInCitizen, signInOfficer } from './testing.js';
 
 let database: Database;
 let app: FastifyInstance;
@@ -50,9 +50,11 @@ test('the access log lists officers who opened or acted on my dossiers, and nobo
   const empty = await citizen.get('/tai-khoan/du-lieu-ca-nhan');
   assert.equal(empty.statusCode, 200);
   assert.match(empty.body, /Chưa có cán bộ nào truy cập hồ sơ của bạn/);
-  const dossier = await database.db.selectFrom('dossier').select(['id', 'receiving_agency_id']).where('code', '=', code).executeTakeFirstOrThrow();
-  const officer = await database.db.selectFrom('app_user').select(['id', 'display_name']).where('username', 'like', '%.desk').orderBy('id').executeTakeFirstOrThrow();
-  await recordAudit(database.db, { actorUserId: officer.id, actorKind: 'officer', action: 'dossier.read', subjectType: 'dossier', subjectId: dossier.id, agencyId: dossier.receiving_agency_id });
+  // The commune's desk officer opens the dossier: the read is logged; a read of some other dossier is not mine.
+  const desk = new TestBrowser(app, '10.61.0.9');
+  await signInOfficer(desk, 'hoalu.desk', 'Demo@2026');
+  assert.equal((await desk.get(`/can-bo/ho-so/${code}`)).statusCode, 200);
+  const officer = await database.db.selectFrom('app_user').select(['id', 'display_name']).where('username', '=', 'hoalu.desk').executeTakeFirstOrThrow();
   await recordAudit(database.db, { actorUserId: officer.id, actorKind: 'officer', action: 'dossier.read', subjectType: 'dossier', subjectId: 999_999 });
   const page = await citizen.get('/tai-khoan/du-lieu-ca-nhan');
   assert.match(page.body, new RegExp(code));

@@ -238,6 +238,7 @@ export class DeskService {
   async dossier(actor: SessionUser, code: string): Promise<DeskDossier> {
     const officer = deskOfficer(actor);
     const row = await this.visibleDossier(officer, code);
+    await this.logRead(officer, row.id, 'desk');
     const [documents, events, supplement, content, calendar] = await Promise.all([
       this.repository.documents(row.id),
       this.repository.events(row.id),
@@ -300,7 +301,15 @@ export class DeskService {
     const row = await this.visibleDossier(officer, code);
     const doc = (await this.repository.documents(row.id)).find((d) => d.id === documentId);
     if (!doc) throw new DomainError(WorkflowErrors.documentNotFound);
+    await this.logRead(officer, row.id, 'document', { documentId });
     return { storageKey: doc.storage_key, fileName: doc.file_name, mime: doc.mime };
+  }
+
+  /** Officers' reads of a dossier go into the audit trail (Decree 13/2023: the applicant sees who accessed it). */
+  private async logRead(officer: DeskOfficer, dossierId: number, view: string, details: Record<string, unknown> = {}): Promise<void> {
+    await this.repository.transaction((trx) =>
+      appendAudit(trx, { actorUserId: officer.id, actorKind: 'officer', action: 'dossier.read', subjectType: 'dossier', subjectId: dossierId, agencyId: officer.agencyId, at: this.clock(), details: { view, ...details } }),
+    );
   }
 
   // ---- decisions ----

@@ -366,6 +366,7 @@ export class TaskService {
   async task(actor: SessionUser, taskId: number): Promise<TaskView> {
     const officer = officerOf(actor);
     const row = await this.visibleTask(officer, taskId);
+    await this.logRead(officer, Number(row.dossier_id), 'task', { taskId });
     const [steps, tasks, events, documents, supplement, apology, calendar, agencies] = await Promise.all([
       this.repository.steps(row.dossier_id),
       this.repository.tasksOf(row.dossier_id),
@@ -459,7 +460,15 @@ export class TaskService {
     const row = await this.visibleTask(officer, taskId);
     const doc = (await this.repository.documents(row.dossier_id)).find((d) => Number(d.id) === documentId);
     if (!doc) throw new DomainError(WorkflowErrors.documentNotFound);
+    await this.logRead(officer, Number(row.dossier_id), 'document', { taskId, documentId });
     return { storageKey: doc.storage_key, fileName: doc.file_name, mime: doc.mime };
+  }
+
+  /** Officers' reads of a dossier go into the audit trail (Decree 13/2023: the applicant sees who accessed it). */
+  private async logRead(officer: { id: number; agencyId: number }, dossierId: number, view: string, details: Record<string, unknown> = {}): Promise<void> {
+    await this.repository.transaction((trx) =>
+      appendAudit(trx, { actorUserId: officer.id, actorKind: 'officer', action: 'dossier.read', subjectType: 'dossier', subjectId: dossierId, agencyId: officer.agencyId, details: { view, ...details } }),
+    );
   }
 
   private allowedActions(officer: Officer, row: TaskRow, steps: StepRow[], now: Date): TaskAction[] {
