@@ -13,6 +13,7 @@ import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase } from '../../platform/db/testing.js';
 import { pdfText, requirePoppler } from '../../platform/pdf/testing.js';
 import { TestBrowser, signInOfficer } from '../identity/testing.js';
+import { postedFields } from '../dossiers/testing.js';
 
 /*
  * Walk-in and postal dossiers at the desk through app.inject(), on the demo province: the commune Hoa Lư's desk officer
@@ -27,26 +28,6 @@ let dataDir: string;
 let hoalu = 0;
 let address = { province: '', commune: '' };
 const procedureCode = '9.900001';
-
-const html = (text: string) => text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
-
-/** The fields a browser sends for the post form inside <main> (hidden, checked and filled-in ones). */
-function postedFields(page: string): { action: string; fields: Record<string, string> } {
-  const main = page.slice(page.indexOf('<main'));
-  const form = /<form([^>]*method="post"[^>]*)>([\s\S]*?)<\/form>/.exec(main);
-  assert.ok(form, 'a post form on the page');
-  const fields: Record<string, string> = {};
-  for (const input of form[2]!.matchAll(/<input([^>]*)>/g)) {
-    const attrs = input[1]!;
-    const name = /name="([^"]+)"/.exec(attrs)?.[1];
-    const type = /type="([^"]+)"/.exec(attrs)?.[1] ?? 'text';
-    if (!name || name === '_action' || type === 'file') continue;
-    if ((type === 'radio' || type === 'checkbox') && !/\schecked/.test(attrs)) continue;
-    fields[name] = html(/value="([^"]*)"/.exec(attrs)?.[1] ?? '');
-  }
-  for (const area of form[2]!.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) fields[area[1]!] = html(area[2]!);
-  return { action: html(/action="([^"]*)"/.exec(form[1]!)?.[1] ?? ''), fields };
-}
 
 /** Posts a multipart form (fields and one file) as a browser would, with the browser's cookies. */
 async function postMultipart(b: TestBrowser, url: string, fields: Record<string, string>, file: { field: string; name: string; type: string; bytes: Uint8Array } | null) {

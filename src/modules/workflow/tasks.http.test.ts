@@ -13,6 +13,7 @@ import { openTestDatabase } from '../../platform/db/testing.js';
 import { seedOfficialCalendar } from '../calendar/index.js';
 import { createUsersService } from '../admin/index.js';
 import { TestBrowser, signInCitizen, signInOfficer } from '../identity/testing.js';
+import { postedFields, submitOnline } from '../dossiers/testing.js';
 
 /*
  * The back-office journey through app.inject(): a citizen submits online; the commune's desk receives it (due date);
@@ -40,54 +41,6 @@ after(async () => {
   await database?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
-
-const html = (text: string) => text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
-
-/** The fields a browser sends for the post form whose action contains `actionContains` (inside <main>). */
-function postedFields(page: string, actionContains?: string): { action: string; fields: Record<string, string> } {
-  const main = page.slice(page.indexOf('<main'));
-  const forms = [...main.matchAll(/<form([^>]*method="post"[^>]*)>([\s\S]*?)<\/form>/g)];
-  const form = forms.find((f) => !actionContains || (/action="([^"]*)"/.exec(f[1]!)?.[1] ?? '').includes(actionContains));
-  assert.ok(form, `a post form${actionContains ? ` to …${actionContains}` : ''} on the page`);
-  const fields: Record<string, string> = {};
-  for (const input of form[2]!.matchAll(/<input([^>]*)>/g)) {
-    const attrs = input[1]!;
-    const name = /name="([^"]+)"/.exec(attrs)?.[1];
-    const type = /type="([^"]+)"/.exec(attrs)?.[1] ?? 'text';
-    if (!name || name === '_action' || type === 'file') continue;
-    if ((type === 'radio' || type === 'checkbox') && !/\schecked/.test(attrs)) continue;
-    fields[name] = html(/value="([^"]*)"/.exec(attrs)?.[1] ?? '');
-  }
-  for (const area of form[2]!.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) fields[area[1]!] = html(area[2]!);
-  for (const select of form[2]!.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
-    const chosen = /<option[^>]*value="([^"]*)"[^>]*selected/.exec(select[2]!)?.[1];
-    if (chosen !== undefined) fields[select[1]!] = chosen;
-  }
-  return { action: html(/action="([^"]*)"/.exec(form[1]!)?.[1] ?? ''), fields };
-}
-
-async function submitResidenceConfirmation(b: TestBrowser): Promise<string> {
-  const answers: Record<string, Record<string, string>> = {
-    request: { contents: 'permanent', purpose: 'Bổ sung hồ sơ xin việc', declaration: 'yes' },
-    'noi-nop': { resultDelivery: 'online' },
-  };
-  let location = String((await b.get('/thu-tuc/1.010041/nop-truc-tuyen')).headers.location);
-  for (let step = 0; step < 12 && !location.endsWith('/kiem-tra'); step++) {
-    const res = await b.get(location);
-    if (res.statusCode === 303) {
-      location = String(res.headers.location);
-      continue;
-    }
-    const { action, fields } = postedFields(res.body);
-    const posted = await b.post(action, { ...fields, ...(answers[location.split('/').pop()!] ?? {}) }, { csrf: fields._csrf ?? null });
-    assert.equal(posted.statusCode, 303, location);
-    location = String(posted.headers.location);
-  }
-  await b.get(location);
-  const submitted = await b.post(`${location.slice(0, -'/kiem-tra'.length)}/nop`, {});
-  assert.equal(submitted.statusCode, 303);
-  return /\/ho-so\/([^?]+)/.exec(String(submitted.headers.location))![1]!;
-}
 
 async function officer(name: string, ip: string): Promise<TestBrowser> {
   const b = new TestBrowser(app, ip);
@@ -125,7 +78,7 @@ describe('the back-office journey', () => {
   test('a citizen submits; the commune has its own process with a step at the Department of Justice', async () => {
     citizen = new TestBrowser(app, '10.8.0.1');
     await signInCitizen(citizen, 'citizen@demo.motcua.vn', 'Demo@2026');
-    code = await submitResidenceConfirmation(citizen);
+    code = await submitOnline(citizen);
     const d = await dossierRow(code);
     communeId = d.receiving_agency_id;
     const justice = await database.db.selectFrom('app_user').select('agency_id').where('username', '=', 'justice.handler').executeTakeFirstOrThrow();
@@ -305,7 +258,7 @@ describe('two officers, one task', () => {
   test('exactly one wins; the other is told someone else acted first', async () => {
     const citizen = new TestBrowser(app, '10.8.1.1');
     await signInCitizen(citizen, 'citizen@demo.motcua.vn', 'Demo@2026');
-    const code = await submitResidenceConfirmation(citizen);
+    const code = await submitOnline(citizen);
     const desk = await officer('hoalu.desk', '10.8.1.2');
     const page = await desk.get(`/can-bo/ho-so/${code}`);
     const receive = postedFields(page.body, '/tiep-nhan');
@@ -336,7 +289,7 @@ describe('bulk assignment from the inbox', () => {
   test('a leader lists the agency’s tasks, ticks one and assigns it to a handler', async () => {
     const citizen = new TestBrowser(app, '10.8.2.1');
     await signInCitizen(citizen, 'citizen@demo.motcua.vn', 'Demo@2026');
-    const code = await submitResidenceConfirmation(citizen);
+    const code = await submitOnline(citizen);
     const desk = await officer('hoalu.desk', '10.8.2.2');
     const page = await desk.get(`/can-bo/ho-so/${code}`);
     const receive = postedFields(page.body, '/tiep-nhan');

@@ -15,6 +15,7 @@ import { createStorage } from '../../platform/storage/index.js';
 import { seedOfficialCalendar } from '../calendar/index.js';
 import { createFormsService } from '../forms/index.js';
 import { TestBrowser, signInCitizen, signInOfficer } from '../identity/testing.js';
+import { postedFields, submitOnline } from '../dossiers/testing.js';
 import { createNotificationService } from '../notifications/index.js';
 import { createDeskService, workflowRoutes } from './index.js';
 
@@ -47,61 +48,10 @@ after(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-const html = (text: string) => text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
-
-/** The fields a browser sends for the first post form inside <main> (hidden, checked and filled-in ones). */
-function postedFields(page: string, actionContains?: string): { action: string; fields: Record<string, string> } {
-  const main = page.slice(page.indexOf('<main'));
-  const forms = [...main.matchAll(/<form([^>]*method="post"[^>]*)>([\s\S]*?)<\/form>/g)];
-  const form = forms.find((f) => !actionContains || (/action="([^"]*)"/.exec(f[1]!)?.[1] ?? '').includes(actionContains));
-  assert.ok(form, `a post form${actionContains ? ` to …${actionContains}` : ''} on the page`);
-  const fields: Record<string, string> = {};
-  for (const input of form[2]!.matchAll(/<input([^>]*)>/g)) {
-    const attrs = input[1]!;
-    const name = /name="([^"]+)"/.exec(attrs)?.[1];
-    const type = /type="([^"]+)"/.exec(attrs)?.[1] ?? 'text';
-    if (!name || name === '_action' || type === 'file') continue;
-    if ((type === 'radio' || type === 'checkbox') && !/\schecked/.test(attrs)) continue;
-    fields[name] = html(/value="([^"]*)"/.exec(attrs)?.[1] ?? '');
-  }
-  for (const area of form[2]!.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) fields[area[1]!] = html(area[2]!);
-  for (const select of form[2]!.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
-    const chosen = /<option[^>]*value="([^"]*)"[^>]*selected/.exec(select[2]!)?.[1];
-    if (chosen !== undefined) fields[select[1]!] = chosen;
-  }
-  return { action: html(/action="([^"]*)"/.exec(form[1]!)?.[1] ?? ''), fields };
-}
-
 /** Signs a demo account in (officers through their second factor, with the identity module's helper). */
 async function signIn(b: TestBrowser, account: string) {
   if (account.includes('@')) await signInCitizen(b, account, 'Demo@2026');
   else await signInOfficer(b, account, 'Demo@2026');
-}
-
-/** The demo citizen applies online for a residence confirmation (1.010041), page by page; returns the dossier code. */
-async function submitResidenceConfirmation(b: TestBrowser): Promise<string> {
-  const answers: Record<string, Record<string, string>> = {
-    request: { contents: 'permanent', purpose: 'Bổ sung hồ sơ xin việc', declaration: 'yes' },
-    'noi-nop': { resultDelivery: 'online' },
-  };
-  let location = String((await b.get('/thu-tuc/1.010041/nop-truc-tuyen')).headers.location);
-  for (let step = 0; step < 12 && !location.endsWith('/kiem-tra'); step++) {
-    const res = await b.get(location);
-    if (res.statusCode === 303) {
-      location = String(res.headers.location);
-      continue;
-    }
-    assert.equal(res.statusCode, 200, location);
-    const { action, fields } = postedFields(res.body);
-    const posted = await b.post(action, { ...fields, ...(answers[location.split('/').pop()!] ?? {}) }, { csrf: fields._csrf ?? null });
-    assert.equal(posted.statusCode, 303, `${location}: ${/error-summary[\s\S]{0,400}/.exec(posted.body)?.[0] ?? posted.statusCode}`);
-    location = String(posted.headers.location);
-  }
-  assert.ok(location.endsWith('/kiem-tra'), 'reached the check page');
-  await b.get(location);
-  const submitted = await b.post(`${location.slice(0, -'/kiem-tra'.length)}/nop`, {});
-  assert.equal(submitted.statusCode, 303);
-  return /\/ho-so\/([^?]+)/.exec(String(submitted.headers.location))![1]!;
 }
 
 /** A moment as the pages print it (platform/views/format.ts), Vietnamese. */
@@ -116,7 +66,7 @@ describe('the one-stop desk journey', () => {
   test('a citizen submits a dossier online to the commune', async () => {
     citizen = new TestBrowser(app, '10.9.0.1');
     await signIn(citizen, 'citizen@demo.motcua.vn');
-    code = await submitResidenceConfirmation(citizen);
+    code = await submitOnline(citizen);
     const row = await database.db.selectFrom('dossier').select(['status', 'receiving_agency_id']).where('code', '=', code).executeTakeFirstOrThrow();
     assert.equal(row.status, 'awaiting_reception');
   });
