@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { requireUser } from '../../platform/http/auth.js';
 import { sendPage, viewContext } from '../../platform/http/context.js';
@@ -172,4 +172,3 @@ export async function reportsRoutes(app: FastifyInstance, { reports, db, openDat
   );
 }
 
-export type { FastifyReply };
