@@ -58,7 +58,7 @@ const data = await loadDemoData(database, config);
 const logger = createLogger(config.logLevel);
 const queue = openJobQueue(database, logger);
 await queue.start();
-await registerJobs(queue, { database, logger, worker: currentWorkerIdentity(), storage: await createStorage(config) });
+await registerJobs(queue, { database, logger, worker: currentWorkerIdentity(), storage: await createStorage(config), messageRetentionDays: config.messageRetentionDays });
 await sendHeartbeat(queue);
 // Delivers the outbox; outside production the local SMTP server and SMS/Zalo sandbox stand in for the providers.
 const delivery = await startNotificationDelivery({ database, config, logger, runSandbox: true });

@@ -6,7 +6,8 @@ import type { Database } from '../platform/db/database.js';
 import { HEARTBEAT_CRON, HEARTBEAT_JOB, recordHeartbeat, type WorkerIdentity } from '../platform/jobs/heartbeat.js';
 import type { JobQueue } from '../platform/jobs/queue.js';
 import type { Logger } from '../platform/logging/logger.js';
-import { createNotificationService } from '../modules/notifications/index.js';
+import { createNotificationService, purgeOldMessages } from '../modules/notifications/index.js';
+import { purgeExpiredIdentityData } from '../modules/identity/index.js';
 import { createProcessService, createTaskService, registerDeadlineJobs } from '../modules/workflow/index.js';
 import { createReportsService } from '../modules/reports/index.js';
 
@@ -20,6 +21,8 @@ export interface JobDeps {
   logger: Logger;
   worker: WorkerIdentity;
   storage: FileStorage;
+  /** Days settled messages are kept (MESSAGE_RETENTION_DAYS). */
+  messageRetentionDays: number;
 }
 
 export const PURGE_DRAFTS_JOB = 'dossiers.purge-expired-drafts';
@@ -27,6 +30,10 @@ export const PURGE_DRAFTS_JOB = 'dossiers.purge-expired-drafts';
 const PURGE_DRAFTS_CRON = '30 19 * * *';
 
 export const CATALOGUE_IMPORT_JOB = 'catalogue.import';
+
+export const RETENTION_JOB = 'retention.purge';
+// Nightly, after the draft purge (19:45 UTC is 02:45 in Vietnam).
+const RETENTION_CRON = '45 19 * * *';
 
 export const REFRESH_INDICATORS_JOB = 'reports.refresh-indicators';
 const REFRESH_INDICATORS_CRON = '*/10 * * * *';
@@ -71,6 +78,15 @@ export async function registerJobs(queue: JobQueue, deps: JobDeps): Promise<void
   });
   // A beat that missed its minute is worthless a minute later: no retries, a short lease.
   await queue.schedule(HEARTBEAT_JOB, HEARTBEAT_CRON, {}, { retryLimit: 0, expireInSeconds: 50 });
+
+  // Retention (Decree 13/2023): settled messages older than MESSAGE_RETENTION_DAYS, expired sessions and codes.
+  await queue.work(RETENTION_JOB, async () => {
+    const now = new Date();
+    const messages = await purgeOldMessages(database.db, new Date(now.getTime() - deps.messageRetentionDays * 86_400_000));
+    const identity = await purgeExpiredIdentityData(database.db, now);
+    logger.info({ action: 'retention.purged', ...messages, ...identity }, 'retention purge');
+  });
+  await queue.schedule(RETENTION_JOB, RETENTION_CRON, {}, { retryLimit: 2, expireInSeconds: 3600 });
 
   // The indicators' monthly counts: this month and the one before, recomputed whole (idempotent, one lock per month).
   await queue.work(REFRESH_INDICATORS_JOB, async () => {

@@ -22,7 +22,7 @@ await migrate(database);
 const queue = openJobQueue(database, logger);
 await queue.start();
 const worker = currentWorkerIdentity();
-await registerJobs(queue, { database, logger, worker, storage: await createStorage(config) });
+await registerJobs(queue, { database, logger, worker, storage: await createStorage(config), messageRetentionDays: config.messageRetentionDays });
 // Readiness should see this worker now, not at the next whole minute.
 await sendHeartbeat(queue);
 // The outbox is delivered by its own dispatcher (claims with a lease, per-channel lanes, retries with backoff).

@@ -66,6 +66,7 @@ export { MyDataService } from './my-data.service.js';
 export type { AccessLogEntry, MyDataPorts, PersonalDataSection, PersonalDataSource } from './my-data.service.js';
 export { MyDataRepository } from './my-data.repository.js';
 export { myDataRoutes, myDataPath } from './my-data.routes.js';
+export { purgeExpiredIdentityData } from './retention.js';
 export {
   validatePersonalId,
   parsePersonalId,

@@ -17,7 +17,7 @@ export { NotificationService, notificationChannels, renderTemplate, redactMessag
 export type { NotificationRequest, OutboxMessageView, RenderedMessage } from './notifications.service.js';
 export type { ChannelName, NotificationStatus } from './notifications.tables.js';
 export type { ChannelPreferences } from './notifications.repository.js';
-export { NotificationsRepository } from './notifications.repository.js';
+export { NotificationsRepository, purgeOldMessages } from './notifications.repository.js';
 export { NotificationErrors } from './notifications.errors.js';
 export { DeliveryError, internationalPhone, nationalPhone, type NotificationChannel, type OutgoingMessage } from './channels.js';
 export { SmtpEmailChannel, type SmtpChannelOptions } from './smtp.channel.js';

@@ -263,3 +263,13 @@ export class NotificationsRepository {
     return Number(row.n);
   }
 }
+
+/**
+ * Retention (Decree 13/2023: personal data no longer than needed): outgoing messages that are settled (sent, failed,
+ * skipped) and received messages, older than `before`. Pending messages are never deleted.
+ */
+export async function purgeOldMessages(db: Kysely<Schema>, before: Date): Promise<{ outbox: number; inbound: number }> {
+  const outbox = await db.deleteFrom('notification_outbox').where('status', 'in', ['sent', 'failed', 'skipped']).where('created_at', '<', before).executeTakeFirst();
+  const inbound = await db.deleteFrom('notification_inbound').where('received_at', '<', before).executeTakeFirst();
+  return { outbox: Number(outbox.numDeletedRows), inbound: Number(inbound.numDeletedRows) };
+}

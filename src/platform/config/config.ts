@@ -156,6 +156,12 @@ export const configSpec = {
     default: '30',
     schema: z.coerce.number().int().min(1).max(365),
   }),
+  messageRetentionDays: setting({
+    env: 'MESSAGE_RETENTION_DAYS',
+    doc: 'Sent, failed or skipped outgoing messages and received SMS/Zalo messages older than this many days are deleted by the nightly retention job (they hold phone numbers and e-mail addresses).',
+    default: '180',
+    schema: z.coerce.number().int().min(7).max(3650),
+  }),
   storageDriver: setting({
     env: 'STORAGE_DRIVER',
     doc: 'Where uploaded files and issued documents are kept: `local` (DATA_DIR/files) or `s3` (an S3-compatible store).',
