@@ -1,8 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import type { DossierStatus } from '../dossiers/index.js';
-
-type Db = Kysely<Schema> | Transaction<Schema>;
+import { DossierRecordsRepository, type DossierEventRecord } from './dossier-records.repository.js';
 
 export interface QueueQuery {
   agencyId: number;
@@ -23,33 +22,11 @@ export interface Transition {
   completedAt?: Date;
 }
 
-export interface DeskEvent {
-  dossierId: number;
-  at: Date;
-  actorUserId: number;
-  action: 'received' | 'supplement_requested' | 'refused';
-  fromStatus: DossierStatus;
-  toStatus: DossierStatus;
-  fromAgencyId: number;
-  toAgencyId: number;
-  reason: string | null;
-  /** Control slip (form 06): the step handed over, its due moment and the hand-over's timing. */
-  stepName?: string | null;
-  stepDueAt?: Date | null;
-  timing?: 'early' | 'on_time' | 'late' | null;
-}
+/** A control-slip entry of the desk's three reception decisions. */
+export type DeskEvent = DossierEventRecord & { actorUserId: number; action: 'received' | 'supplement_requested' | 'refused' };
 
 /** The only place with SQL for the one-stop desk. Reads other modules' tables (dossier, procedure, agency) by name. */
-export class DeskRepository {
-  constructor(private readonly db: Kysely<Schema>) {}
-
-  transaction<T>(fn: (trx: Transaction<Schema>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(fn);
-  }
-
-  async agencyHours(agencyId: number) {
-    return this.db.selectFrom('agency').select(['id', 'name', 'office_hours']).where('id', '=', agencyId).executeTakeFirst();
-  }
+export class DeskRepository extends DossierRecordsRepository {
 
   private queueFilter(q: QueueQuery) {
     // Served by index dossier_queue (receiving_agency_id, status, submitted_at): an online dossier awaiting reception
@@ -144,14 +121,6 @@ export class DeskRepository {
     return row?.content ?? null;
   }
 
-  async documents(dossierId: number) {
-    return this.db
-      .selectFrom('dossier_document')
-      .select(['id', 'requirement_name', 'file_name', 'mime', 'size_bytes', 'pages', 'source', 'storage_key', 'created_at'])
-      .where('dossier_id', '=', dossierId)
-      .orderBy('id')
-      .execute();
-  }
 
   /** The dossier's history (the control slip), oldest first, with the names of actors and agencies. */
   async events(dossierId: number) {
@@ -177,16 +146,6 @@ export class DeskRepository {
       .execute();
   }
 
-  async openSupplement(dossierId: number) {
-    return this.db
-      .selectFrom('supplement_request')
-      .select(['id', 'requested_at', 'items', 'note'])
-      .where('dossier_id', '=', dossierId)
-      .where('answered_at', 'is', null)
-      .orderBy('requested_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-  }
 
   /**
    * Moves the dossier to its new status if nobody changed it since `expectedRowVersion` (optimistic concurrency; the
@@ -212,34 +171,5 @@ export class DeskRepository {
     return row ? row.row_version : null;
   }
 
-  async insertEvent(trx: Db, e: DeskEvent): Promise<void> {
-    await trx
-      .insertInto('dossier_event')
-      .values({
-        dossier_id: e.dossierId,
-        at: e.at,
-        actor_user_id: e.actorUserId,
-        actor_kind: 'officer',
-        action: e.action,
-        from_status: e.fromStatus,
-        to_status: e.toStatus,
-        from_agency_id: e.fromAgencyId,
-        to_agency_id: e.toAgencyId,
-        reason: e.reason,
-        visible_to_public: true,
-        step_name: e.stepName ?? null,
-        step_due_at: e.stepDueAt ?? null,
-        timing: e.timing ?? null,
-      })
-      .execute();
-  }
 
-  async insertSupplementRequest(trx: Db, r: { dossierId: number; requestedBy: number; requestedAt: Date; items: { name: string; reason: string }[]; note: string }) {
-    const row = await trx
-      .insertInto('supplement_request')
-      .values({ dossier_id: r.dossierId, requested_by: r.requestedBy, requested_at: r.requestedAt, items: JSON.stringify(r.items), note: r.note })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
-  }
 }

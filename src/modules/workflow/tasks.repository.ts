@@ -3,6 +3,7 @@ import type { Database as Schema } from '../../platform/db/schema.js';
 import type { DossierStatus } from '../dossiers/index.js';
 import type { PlannedStep } from './tasks.plan.js';
 import type { ProcessRole, ProcessStepKind, TaskStatus, Timing } from './workflow.tables.js';
+import { DossierRecordsRepository, type DossierEventRecord } from './dossier-records.repository.js';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
 
@@ -40,35 +41,11 @@ export interface NewTask {
   consultedFrom?: number | null;
 }
 
-export interface TaskEvent {
-  dossierId: number;
-  at: Date;
-  actorUserId: number | null;
-  actorKind: 'officer' | 'system';
-  action: string;
-  fromStatus: DossierStatus;
-  toStatus: DossierStatus;
-  fromAgencyId: number;
-  toAgencyId: number;
-  reason: string | null;
-  toUserId?: number | null;
-  stepName?: string | null;
-  stepDueAt?: Date | null;
-  timing?: Timing | null;
-  visibleToPublic?: boolean;
-}
+/** A control-slip entry written by the engine (its actor kind is always stated). */
+export type TaskEvent = DossierEventRecord & { actorKind: 'officer' | 'system' };
 
 /** The only place with SQL for the workflow engine (tasks, steps, alerts, completions). */
-export class TasksRepository {
-  constructor(private readonly db: Kysely<Schema>) {}
-
-  transaction<T>(fn: (trx: Transaction<Schema>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(fn);
-  }
-
-  async agencyHours(agencyId: number) {
-    return this.db.selectFrom('agency').select(['id', 'name', 'office_hours']).where('id', '=', agencyId).executeTakeFirst();
-  }
+export class TasksRepository extends DossierRecordsRepository {
 
   async agencies() {
     return this.db.selectFrom('agency').select(['id', 'name']).where('active', '=', true).orderBy('name').execute();
@@ -262,25 +239,7 @@ export class TasksRepository {
       .execute();
   }
 
-  async documents(dossierId: number) {
-    return this.db
-      .selectFrom('dossier_document')
-      .select(['id', 'requirement_name', 'file_name', 'mime', 'size_bytes', 'pages', 'source', 'storage_key'])
-      .where('dossier_id', '=', dossierId)
-      .orderBy('id')
-      .execute();
-  }
 
-  async openSupplement(dossierId: number) {
-    return this.db
-      .selectFrom('supplement_request')
-      .select(['id', 'requested_at', 'items', 'note'])
-      .where('dossier_id', '=', dossierId)
-      .where('answered_at', 'is', null)
-      .orderBy('requested_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-  }
 
   async latestApology(dossierId: number) {
     return this.db
@@ -450,35 +409,7 @@ export class TasksRepository {
       .execute();
   }
 
-  async insertEvent(trx: Db, e: TaskEvent): Promise<void> {
-    await trx
-      .insertInto('dossier_event')
-      .values({
-        dossier_id: e.dossierId,
-        at: e.at,
-        actor_user_id: e.actorUserId,
-        actor_kind: e.actorKind,
-        action: e.action,
-        from_status: e.fromStatus,
-        to_status: e.toStatus,
-        from_agency_id: e.fromAgencyId,
-        to_agency_id: e.toAgencyId,
-        reason: e.reason,
-        visible_to_public: e.visibleToPublic ?? true,
-        to_user_id: e.toUserId ?? null,
-        step_name: e.stepName ?? null,
-        step_due_at: e.stepDueAt ?? null,
-        timing: e.timing ?? null,
-      })
-      .execute();
-  }
 
-  async insertSupplementRequest(trx: Db, r: { dossierId: number; requestedBy: number; requestedAt: Date; items: { name: string; reason: string }[]; note: string }) {
-    await trx
-      .insertInto('supplement_request')
-      .values({ dossier_id: r.dossierId, requested_by: r.requestedBy, requested_at: r.requestedAt, items: JSON.stringify(r.items), note: r.note })
-      .execute();
-  }
 
   /** The applicant's answer to the latest supplement request (when the clock resumes). */
   async lastAnsweredSupplement(trx: Db, dossierId: number) {
