@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -81,6 +82,13 @@ export const configSpec = {
     doc: 'Secret (32+ characters) that signs cookies. The demo value is refused when NODE_ENV=production.',
     default: 'motcua-demo-secret-change-me-in-production-0000',
     schema: z.string().min(32),
+    secret: true,
+  }),
+  dataEncryptionKeys: setting({
+    env: 'DATA_ENCRYPTION_KEYS',
+    doc: 'Master keys that wrap the keys encrypting identity and phone numbers at rest: a comma list of `keyId:base64` (32 random bytes each, e.g. `openssl rand -base64 32`); the first is current, the others only unwrap data keys wrapped before a change (then run `motcua keys:rewrap`). Empty outside production: a fixed, public demo key (id `demo`); refused in production.',
+    default: '',
+    schema: z.string().transform((text, ctx) => parseMasterKeys(text, ctx)),
     secret: true,
   }),
   sessionIdleMinutes: setting({
@@ -363,6 +371,41 @@ export const configSpec = {
   }),
 } as const;
 
+/** A master key (key-encryption key) of DATA_ENCRYPTION_KEYS. */
+export interface MasterKeySetting {
+  id: string;
+  key: Buffer;
+}
+
+export const demoMasterKeyId = 'demo';
+
+/**
+ * The demo master key used outside production when DATA_ENCRYPTION_KEYS is empty. It is derived from a public
+ * string, so data sealed under it is protected against nothing: it only keeps the demo and the tests on the
+ * production code path. loadConfig refuses it when NODE_ENV=production.
+ */
+export const demoDataEncryptionKeys: readonly MasterKeySetting[] = Object.freeze([
+  Object.freeze({ id: demoMasterKeyId, key: createHash('sha256').update('motcua-demo-data-encryption-key (public; never for real data)').digest() }),
+]);
+
+function parseMasterKeys(text: string, ctx: z.RefinementCtx): MasterKeySetting[] {
+  const keys: MasterKeySetting[] = [];
+  for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=_-]+)$/.exec(entry);
+    const key = match ? Buffer.from(match[2]!, match[2]!.includes('-') || match[2]!.includes('_') ? 'base64url' : 'base64') : null;
+    if (!match || !key || key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'each key is keyId:base64 of 32 bytes' });
+      return [];
+    }
+    if (keys.some((k) => k.id === match[1])) {
+      ctx.addIssue({ code: 'custom', message: `key id ${match[1]} appears twice` });
+      return [];
+    }
+    keys.push({ id: match[1]!, key });
+  }
+  return keys;
+}
+
 type Spec = typeof configSpec;
 export type Config = Readonly<{ [K in keyof Spec]: z.output<Spec[K]['schema']> }>;
 
@@ -387,6 +430,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (out.nodeEnv === 'production' && out.sessionSecret === configSpec.sessionSecret.default) {
     throw new ConfigError([`SESSION_SECRET: the demo secret cannot be used in production`]);
   }
+  const masterKeys = out.dataEncryptionKeys as MasterKeySetting[];
+  if (out.nodeEnv === 'production' && (masterKeys.length === 0 || masterKeys.some((k) => k.id === demoMasterKeyId))) {
+    throw new ConfigError([`DATA_ENCRYPTION_KEYS: production needs its own master key (the demo key is public)`]);
+  }
+  if (masterKeys.length === 0) out.dataEncryptionKeys = demoDataEncryptionKeys;
   if (out.nodeEnv === 'production' && out.officerSecondFactor === 'off') {
     throw new ConfigError([`OFFICER_SECOND_FACTOR: 'off' is for development only`]);
   }

@@ -6,6 +6,8 @@ import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database as Schema } from './schema.js';
+import { demoDataEncryptionKeys } from '../config/config.js';
+import { FieldCipher, type MasterKey } from '../crypto/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
 
 export type DatabaseKind = 'embedded' | 'postgres';
@@ -19,6 +21,11 @@ export interface Database {
   /** The PostgreSQL URL it was opened with ('' for the embedded one), for a connection of one's own (LISTEN). */
   readonly url: string;
   readonly db: Kysely<Schema>;
+  /**
+   * Encryption of personal data at rest with this database's keys (identity and phone numbers). Its keys are read
+   * (or created) by `migrate` or on first use; repositories seal on write and open on read with it.
+   */
+  readonly cipher: FieldCipher;
   /** Runs `fn` on one session inside one transaction; `exec` runs multi-statement SQL scripts. */
   scriptTransaction<T>(fn: (exec: (script: string) => Promise<void>, query: ScriptQuery) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
@@ -35,7 +42,12 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Told about errors on idle pooled connections (logged by the caller). */
   onIdleError?: (error: Error) => void;
+  /** Master keys of DATA_ENCRYPTION_KEYS (first current); default the public demo key (tests, tools). */
+  masterKeys?: readonly MasterKey[];
 }
+
+/** How often a PostgreSQL process re-reads which data key is current (another process may have rotated it). */
+const CURRENT_KEY_REFRESH_MS = 60_000;
 
 // Timestamps and dates come back as strings we control, bigint counts as numbers (they fit: < 2^53).
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -58,6 +70,8 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
     kind: 'embedded',
     url: '',
     db,
+    // One process, one session: keys never change behind its back, and a read during a transaction would wait for it.
+    cipher: new FieldCipher(db, options.masterKeys ?? demoDataEncryptionKeys, { refreshMs: 0 }),
     async scriptTransaction(fn) {
       // Take the dialect's single session so no other query interleaves with the script.
       return db.connection().execute(async () =>
@@ -99,6 +113,7 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
     kind: 'postgres',
     url: options.url,
     db,
+    cipher: new FieldCipher(db, options.masterKeys ?? demoDataEncryptionKeys, { refreshMs: CURRENT_KEY_REFRESH_MS }),
     async scriptTransaction(fn) {
       const client = await pool.connect();
       try {

@@ -20,8 +20,17 @@ export function listMigrations(dir = migrationsDir): string[] {
     .sort();
 }
 
-/** Applies pending migrations in one transaction, under an advisory lock so several processes can start at once. */
+/**
+ * Applies pending migrations in one transaction, under an advisory lock so several processes can start at once;
+ * then reads (on first start: creates) the personal-data encryption keys, outside any transaction.
+ */
 export async function migrate(database: Database, dir = migrationsDir): Promise<MigrationResult> {
+  const result = await applyMigrations(database, dir);
+  if (dir === migrationsDir) await database.cipher.ready();
+  return result;
+}
+
+async function applyMigrations(database: Database, dir: string): Promise<MigrationResult> {
   const files = listMigrations(dir);
   return database.scriptTransaction(async (exec, query) => {
     await query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AuditTables } from '../audit/audit.tables.js';
+import type { CryptoTables } from '../crypto/crypto.tables.js';
 import type { CalendarTables } from '../../modules/calendar/calendar.tables.js';
 import type { DossiersTables } from '../../modules/dossiers/dossiers.tables.js';
 import type { DeskEntryTables } from '../../modules/dossiers/desk-entry.tables.js';
@@ -138,7 +139,7 @@ export interface AppUserTable {
  * Every table. The foundation's tables are declared here; each later module declares its own in
  * `modules/<module>/<module>.tables.ts` (type-only imports), so modules do not edit one shared file.
  */
-export interface Database extends IdentityTables, FormsTables, DossiersTables, DeskEntryTables, NotificationsTables, CalendarTables, WorkflowTables, AuditTables, PaymentsTables, SignaturesTables, VaultTables, ReportsTables {
+export interface Database extends IdentityTables, FormsTables, DossiersTables, DeskEntryTables, NotificationsTables, CalendarTables, WorkflowTables, AuditTables, CryptoTables, PaymentsTables, SignaturesTables, VaultTables, ReportsTables {
   administrative_unit_edition: AdministrativeUnitEditionTable;
   administrative_unit: AdministrativeUnitTable;
   agency: AgencyTable;
