@@ -59,6 +59,18 @@ export const IdentityErrors = {
     'The sign-in waiting for its second factor is over (10 minutes) or was never started: sign in again.',
     'identity.error.SECOND_FACTOR_STEP_EXPIRED',
   ),
+  securityKeyInvalid: defineError(
+    'SECURITY_KEY_INVALID',
+    'invalid',
+    "The security key's answer could not be verified (unknown key, wrong site or origin, challenge expired or used, bad signature, or a signature counter that did not go up): use the key again, or the authenticator code.",
+    'identity.error.SECURITY_KEY_INVALID',
+  ),
+  securityKeyNotFound: defineError(
+    'SECURITY_KEY_NOT_FOUND',
+    'not_found',
+    "The security key does not exist (any more) or is not one of the signed-in officer's.",
+    'identity.error.SECURITY_KEY_NOT_FOUND',
+  ),
   providerSignInFailed: defineError(
     'IDENTITY_PROVIDER_SIGN_IN_FAILED',
     'unauthenticated',

@@ -123,7 +123,34 @@ export interface IdentityTables {
   external_identity: ExternalIdentityTable;
   session: SessionTable;
   citizen_profile: CitizenProfileTable;
+/** An officer's WebAuthn credential (security key, platform authenticator, passkey). */
+export interface WebauthnCredentialTable {
+  id: Generated<number>;
+  user_id: number;
+  /** The credential id, base64url. */
+  credential_id: string;
+  /** COSE public key. pg reads bytea as a Buffer, PGlite as a Uint8Array. */
+  public_key: ColumnType<Uint8Array, Uint8Array, never>;
+  /** The last signature counter seen. bigint: read as a string by pg. */
+  sign_count: ColumnType<string | number, number | undefined, number>;
+  /** Transports the browser reported (usb, nfc, ble, internal, hybrid), as a JSON array. */
+  transports: ColumnType<string[], string, never>;
+  name: string;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+}
+
+/** A challenge of one WebAuthn ceremony, accepted once before it expires. */
+export interface WebauthnChallengeTable {
+  challenge: string;
+  user_id: number;
+  purpose: 'registration' | 'authentication';
+  expires_at: Timestamp;
+}
+
   consent: ConsentTable;
   one_time_code: OneTimeCodeTable;
+  webauthn_credential: WebauthnCredentialTable;
+  webauthn_challenge: WebauthnChallengeTable;
   citizen_organisation: CitizenOrganisationTable;
 }

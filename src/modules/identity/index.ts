@@ -16,6 +16,7 @@ import { SessionRepository } from './session.repository.js';
 import { SessionsService } from './sessions.service.js';
 import { SignInLockout, type LockoutPolicy } from './lockout.js';
 import { SecondFactorService } from './totp.service.js';
+import { SecurityKeyService } from './security-key.service.js';
 import { ProviderSignInService } from './oidc.service.js';
 import { demoOfficerTotpSecret } from './totp.js';
 
@@ -33,6 +34,8 @@ export { SessionRepository } from './session.repository.js';
 export type { SessionListItem } from './session.repository.js';
 export { SessionsService } from './sessions.service.js';
 export { SecondFactorService } from './totp.service.js';
+export { SecurityKeyService } from './security-key.service.js';
+export type { SecurityKeyOptions, SecurityKeyView } from './security-key.service.js';
 export { SignInLockout, defaultLockoutPolicy, lockSeconds } from './lockout.js';
 export type { LockoutPolicy } from './lockout.js';
 export { demoOfficerTotpSecret } from './totp.js';
@@ -92,6 +95,8 @@ export interface IdentityOptions {
   totpIssuer?: string;
   /** Lockout thresholds (default: 5 free failures, then 30 s doubling up to an hour). */
   lockout?: LockoutPolicy;
+  /** Officers' security keys (WebAuthn): the relying party (WEBAUTHN_RP_ID, WEBAUTHN_ORIGIN). Absent: no keys. */
+  securityKeys?: { rpId: string; origin: string; rpName: string };
 }
 
 export interface IdentityServices {
@@ -103,6 +108,8 @@ export interface IdentityServices {
   sessions: SessionsService;
   /** Officers' TOTP and recovery codes; null when OFFICER_SECOND_FACTOR is off. */
   secondFactor: SecondFactorService | null;
+  /** Officers' security keys beside the TOTP; null when the second factor is off or no relying party is given. */
+  securityKeys: SecurityKeyService | null;
   lockout: SignInLockout;
   /** Sign-in with, linking of and account creation from the national electronic identity. */
   providerSignIn: ProviderSignInService;
@@ -140,8 +147,10 @@ export function createIdentityServices(database: Database, options: IdentityOpti
   );
   const profiles = new ProfileService(new ProfileRepository(db), new OrganisationRepository(db), users, createUnitsService(database), timing);
   const sessionStore = new SessionRepository(db);
-  const providerSignIn = new ProviderSignInService(db, (trx) => createUsersService({ ...database, db: trx }, userOptions), options.now);
-  return { accounts, profiles, sessionStore, sessions: new SessionsService(sessionStore, options.now), secondFactor, lockout, providerSignIn };
+  const providerSignIn = new ProviderSignInService(db, database.cipher, (trx) => createUsersService({ ...database, db: trx }, userOptions), options.now);
+  const securityKeys =
+    secondFactor && options.securityKeys ? new SecurityKeyService(db, lockout, secondFactor, { ...options.securityKeys, ...timing }) : null;
+  return { accounts, profiles, sessionStore, sessions: new SessionsService(sessionStore, options.now), secondFactor, securityKeys, lockout, providerSignIn };
 }
 
 /**
