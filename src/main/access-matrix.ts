@@ -123,6 +123,10 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'GET /thu-tuc': { allow: all },
   'GET /thu-tuc/:code': { allow: all },
   'GET /thu-tuc/:code/nop-truc-tuyen': { allow: citizens },
+  // officers' security keys (citizens have no second factor: not found)
+  'GET /tai-khoan/khoa-bao-mat': { allow: officers },
+  // no fixture key: nobody removes a key that is not theirs
+  'GET /tai-khoan/khoa-bao-mat/:id/xoa': { allow: [] },
   'GET /tra-cuu': { allow: all },
   'GET /tra-cuu/:code': { allow: all, query: 's=:secret' },
   'GET /xac-minh-ket-qua': { allow: all },
@@ -162,6 +166,8 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'POST /ho-so-nhap/:draftId/nop': { allow: owner },
   'POST /ho-so/:code/bo-sung': { allow: owner },
   'POST /ho-so/:code/rut': { allow: owner },
+  // a security key as the second step: only after a right password (signed pending cookie)
+  'POST /dang-nhap/khoa-bao-mat': { allow: [] },
   'POST /ho-so/:code/thanh-toan': { allow: owner },
   'POST /quen-mat-khau': { allow: all },
   'POST /quen-mat-khau/dat-lai': { allow: all },
@@ -178,3 +184,5 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'POST /xac-thuc': { allow: all },
   'POST /xac-thuc/gui-lai': { allow: all },
 };
+  'POST /tai-khoan/khoa-bao-mat': { allow: officers },
+  'POST /tai-khoan/khoa-bao-mat/:id/xoa': { allow: [] },

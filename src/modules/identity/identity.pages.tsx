@@ -568,7 +568,16 @@ export function ProfilePage({
   );
 }
 
-export function OfficerAccountPage({ ctx, recoveryCodesLeft = null }: { ctx: IdentityViewContext; recoveryCodesLeft?: number | null }) {
+export function OfficerAccountPage({
+  ctx,
+  recoveryCodesLeft = null,
+  securityKeyCount = null,
+}: {
+  ctx: IdentityViewContext;
+  recoveryCodesLeft?: number | null;
+  /** Registered security keys; null when the portal offers none. */
+  securityKeyCount?: number | null;
+}) {
   const { t } = ctx;
   const user = ctx.user;
   return (
@@ -593,6 +602,11 @@ export function OfficerAccountPage({ ctx, recoveryCodesLeft = null }: { ctx: Ide
               {t('identity.recoveryCodes.renew')}
             </button>
           </PostForm>
+          {securityKeyCount === null ? null : (
+            <p>
+              {t('identity.securityKeys.count', { n: securityKeyCount })} <a href="/tai-khoan/khoa-bao-mat">{t('identity.securityKeys.manage')}</a>
+            </p>
+          )}
         </>
       )}
       <p>

@@ -29,6 +29,7 @@ import type { ProviderSignInService } from './oidc.service.js';
 import type { SessionRepository } from './session.repository.js';
 import type { SessionsService } from './sessions.service.js';
 import type { SecondFactorService } from './totp.service.js';
+import type { SecurityKeyService } from './security-key.service.js';
 
 export interface IdentityRouteDeps {
   accounts: AccountsService;
@@ -43,6 +44,8 @@ export interface IdentityRouteDeps {
   officerHome?: string;
   /** Officers' second factor; null or absent: officers sign in with the password alone (OFFICER_SECOND_FACTOR=off). */
   secondFactor?: SecondFactorService | null;
+  /** Officers' security keys (WebAuthn) beside the TOTP; null or absent: none. */
+  securityKeys?: SecurityKeyService | null;
   /** "My sessions". */
   sessions: SessionsService;
   /** Linking and account creation for the identity provider (needed with `identityProvider`). */
@@ -167,6 +170,7 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
   const secure = deps.baseUrl.startsWith('https:');
   await securityRoutes(app, {
     secondFactor: deps.secondFactor ?? null,
+    securityKeys: deps.securityKeys ?? null,
     sessions: deps.sessions,
     authRateLimit: deps.authRateLimit,
     secure,
@@ -404,7 +408,8 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityRouteDe
     if (user.kind !== 'citizen') {
       const secondFactor = deps.secondFactor ?? null;
       const codesLeft = secondFactor && (await secondFactor.status(user.id)) === 'confirmed' ? await secondFactor.recoveryCodesLeft(user.id) : null;
-      return sendPage(reply, <OfficerAccountPage ctx={pageContext(request)} recoveryCodesLeft={codesLeft} />);
+      const keyCount = codesLeft !== null && deps.securityKeys ? (await deps.securityKeys.list(user.id)).length : null;
+      return sendPage(reply, <OfficerAccountPage ctx={pageContext(request)} recoveryCodesLeft={codesLeft} securityKeyCount={keyCount} />);
     }
     const profile = await profiles.get(user.id);
     const q = request.query;

@@ -3,6 +3,7 @@ import { ErrorSummary, Page, type Crumb } from '../../platform/views/layout.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { Banner, PostForm, TextField, errorOf, pageTitle, type FormState, type IdentityViewContext } from './identity.components.js';
 import type { SessionListItem } from './session.repository.js';
+import { SecurityKeySignIn } from './security-keys.pages.js';
 
 /**
  * Pages of the account's security: the officer's second-factor step and authenticator enrolment at sign-in, the
@@ -41,12 +42,26 @@ function CodeField({ ctx, form, label, hint }: { ctx: IdentityViewContext; form:
   );
 }
 
-/** The second step of an officer's sign-in: a code from the authenticator app, or a recovery code. */
-export function SecondFactorPage({ ctx, form, next }: { ctx: IdentityViewContext; form: FormState; next: string | undefined }) {
+/**
+ * The second step of an officer's sign-in: a code from the authenticator app, or a recovery code; and, for an
+ * officer with security keys (`securityKeyOptions`: the request options as JSON), "use your security key" above it.
+ */
+export function SecondFactorPage({
+  ctx,
+  form,
+  next,
+  securityKeyOptions = null,
+}: {
+  ctx: IdentityViewContext;
+  form: FormState;
+  next: string | undefined;
+  securityKeyOptions?: string | null;
+}) {
   const { t } = ctx;
   return (
     <SecurityPage ctx={ctx} title={t('identity.totp.title')} form={form}>
       <h1>{t('identity.totp.title')}</h1>
+      {securityKeyOptions ? <SecurityKeySignIn ctx={ctx} options={securityKeyOptions} next={next} error={errorOf(form.errors, 'security-key')} /> : null}
       <p>{t('identity.totp.intro')}</p>
       <PostForm ctx={ctx} action="/dang-nhap/ma-xac-thuc" next={next}>
         <CodeField ctx={ctx} form={form} label={t('identity.totp.code')} hint={t('identity.totp.codeHint')} />

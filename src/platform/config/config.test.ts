@@ -52,3 +52,14 @@ test('never shows secrets in the loggable copy', () => {
   assert.ok(!shown.includes('secret@'));
   assert.ok(shown.includes('[redacted]'));
 });
+
+test("does take the security keys' relying party from BASE_URL unless given", () => {
+  const config = loadConfig({ BASE_URL: 'https://dichvucong.ninhbinh.gov.vn/portal' });
+  assert.equal(config.webauthnRpId, 'dichvucong.ninhbinh.gov.vn');
+  assert.equal(config.webauthnOrigin, 'https://dichvucong.ninhbinh.gov.vn');
+  const local = loadConfig({ HOST: 'localhost', PORT: '3000' });
+  assert.equal(local.webauthnOrigin, 'http://localhost:3000');
+  const given = loadConfig({ BASE_URL: 'https://a.example', WEBAUTHN_RP_ID: 'example', WEBAUTHN_ORIGIN: 'https://login.example/' });
+  assert.deepEqual([given.webauthnRpId, given.webauthnOrigin], ['example', 'https://login.example']);
+  assert.throws(() => loadConfig({ WEBAUTHN_RP_ID: 'https://a.example' }), /WEBAUTHN_RP_ID/);
+});

@@ -115,6 +115,18 @@ export const configSpec = {
     default: 'required',
     schema: z.enum(['required', 'off']),
   }),
+  webauthnRpId: setting({
+    env: 'WEBAUTHN_RP_ID',
+    doc: "Relying party id of officers' security keys (WebAuthn): the portal's host name, which keys are bound to. Empty: the host of BASE_URL. Browsers refuse an IP address, so with BASE_URL on 127.0.0.1 security keys are not offered (use http://localhost:3000); TOTP always works.",
+    default: '',
+    schema: z.union([z.literal(''), z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name')]),
+  }),
+  webauthnOrigin: setting({
+    env: 'WEBAUTHN_ORIGIN',
+    doc: 'The origin browsers report in security-key ceremonies (scheme, host and port, no path). Empty: the origin of BASE_URL.',
+    default: '',
+    schema: z.union([z.literal(''), z.string().url()]),
+  }),
   vneidIssuer: setting({
     env: 'VNEID_ISSUER',
     doc: 'OpenID Connect issuer of the national electronic identity (VNeID). Empty: `npm start` runs the local VNeID sandbox (demo citizens) and uses it; the web process alone shows no VNeID button.',
@@ -444,6 +456,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const host = out.host === '0.0.0.0' ? 'localhost' : out.host;
     out.baseUrl = `http://${host}:${out.port}`;
   }
+  const base = new URL(String(out.baseUrl));
+  if (out.webauthnRpId === '') out.webauthnRpId = base.hostname;
+  out.webauthnOrigin = out.webauthnOrigin === '' ? base.origin : new URL(String(out.webauthnOrigin)).origin;
   return Object.freeze(out) as Config;
 }
 
