@@ -107,6 +107,13 @@ before(async () => {
   fixtures.id = String(task?.id ?? 'missing');
   fixtures.taskRowVersion = String(task?.row_version ?? '');
   fixtures.procedureCode = '1.010041';
+
+  // Citizen A's complaint about the fixture dossier: it goes to X, whose desk officer and leader may open and answer it.
+  const complaintForm = await citizenA.get(`/ho-so/${fixtures.dossierCode}/phan-anh`);
+  const filed = await citizenA.post(`/ho-so/${fixtures.dossierCode}/phan-anh`, { category: 'delay', body: 'Hồ sơ chậm (kiểm tra quyền)' }, { csrf: csrfTokenIn(complaintForm.body) });
+  assert.equal(filed.statusCode, 303, `citizen A files a complaint: ${filed.body.slice(0, 200)}`);
+  const complaint = await database.db.selectFrom('complaint').select('id').where('dossier_id', '=', dossier.id).executeTakeFirstOrThrow();
+  fixtures.complaintId = String(complaint.id);
 });
 
 after(async () => {

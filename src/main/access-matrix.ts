@@ -54,6 +54,9 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'GET /can-bo/ho-so/:code/le-phi': { allow: ['deskX'] },
   'GET /can-bo/ho-so/:code/phieu/:form': { allow: ['deskX', 'handlerX', 'leaderX', 'adminX'] },
   'GET /can-bo/ho-so/:code/tai-lieu/:documentId': { allow: ['deskX'] },
+  // complaints: the desk officers and leaders of each agency see their agency's queue; the fixture complaint is X's
+  'GET /can-bo/phan-anh': { allow: ['deskX', 'leaderX', 'deskY'] },
+  'GET /can-bo/phan-anh/:complaintId': { allow: ['deskX', 'leaderX'] },
   'GET /can-bo/quy-trinh': { allow: officers },
   'GET /can-bo/quy-trinh/:procedureCode': { allow: ['deskX', 'handlerX', 'leaderX', 'adminX', 'systemAdmin'] },
   'GET /can-bo/so-hoa': { allow: ['deskX', 'leaderX', 'deskY'] },
@@ -70,6 +73,8 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'GET /can-bo/viec/:id/tai-lieu/:documentId': { allow: ['deskX', 'handlerX', 'leaderX', 'adminX'] },
   'GET /co-quan': { allow: all },
   'GET /co-quan/:code': { allow: all },
+  // the rating link: the token is the authorisation; a wrong one is refused to everybody
+  'GET /danh-gia/:token': { allow: [] },
   'GET /dang-ky': { allow: all },
   'GET /dang-nhap': { allow: all },
   // likewise
@@ -93,11 +98,14 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'GET /ho-so-nhap/:draftId/kho-du-lieu/:fieldId': { allow: owner },
   'GET /ho-so/:code': { allow: owner },
   'GET /ho-so/:code/bien-lai.pdf': { allow: [] },
+  // the fixture dossier is in progress: the owner sees "not yet" (the satisfaction tests rate returned dossiers)
+  'GET /ho-so/:code/danh-gia': { allow: owner },
   'GET /ho-so/:code/giay-tiep-nhan.pdf': { allow: owner },
   'GET /ho-so/:code/ket-qua': { allow: [] },
   'GET /ho-so/:code/ket-qua/:resultId': { allow: [] },
   // form 06 (the fixture) is for officers only; applicants get 02–05 (workflow/slips tests)
   'GET /ho-so/:code/phieu/:form': { allow: [] },
+  'GET /ho-so/:code/phan-anh': { allow: owner },
   'GET /ho-so/:code/rut': { allow: owner },
   'GET /ho-so/:code/tai-lieu/:documentId': { allow: owner },
   'GET /ho-so/:code/thanh-toan': { allow: owner },
@@ -144,6 +152,7 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'POST /can-bo/ho-so/:code/le-phi/hoan-tien/:refundId': { allow: ['deskX'] },
   'POST /can-bo/ho-so/:code/tiep-nhan': { allow: ['deskX'] },
   'POST /can-bo/ho-so/:code/tu-choi': { allow: ['deskX'] },
+  'POST /can-bo/phan-anh/:complaintId': { allow: ['deskX', 'leaderX'] },
   'POST /can-bo/quy-trinh/:procedureCode': { allow: ['adminX', 'systemAdmin'] },
   'POST /can-bo/quy-trinh/:procedureCode/khoi-phuc': { allow: [] },
   'POST /can-bo/so-hoa': { allow: ['deskX', 'leaderX', 'deskY'] },
@@ -152,6 +161,7 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'POST /can-bo/tiep-nhan/moi/:draftId/nop': { allow: [] },
   'POST /can-bo/viec-can-lam/phan-cong': { allow: ['leaderX', 'adminX'] },
   'POST /can-bo/viec/:id/:action': { allow: ['handlerX'], params: { action: 'chuyen-tiep' }, body: { rowVersion: ':taskRowVersion', note: 'Chuyển bước (kiểm tra quyền)' } },
+  'POST /danh-gia/:token': { allow: [] },
   'POST /dang-ky': { allow: all },
   'POST /dang-nhap': { allow: all },
   // likewise
@@ -165,6 +175,8 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'POST /ho-so-nhap/:draftId/kho-du-lieu/:fieldId': { allow: owner },
   'POST /ho-so-nhap/:draftId/nop': { allow: owner },
   'POST /ho-so/:code/bo-sung': { allow: owner },
+  'POST /ho-so/:code/danh-gia': { allow: owner },
+  'POST /ho-so/:code/phan-anh': { allow: owner },
   'POST /ho-so/:code/rut': { allow: owner },
   // a security key as the second step: only after a right password (signed pending cookie)
   'POST /dang-nhap/khoa-bao-mat': { allow: [] },

@@ -24,7 +24,8 @@ import { createSignaturesService, signaturesRoutes } from '../modules/signatures
 import { createVaultService, vaultFiling, vaultRoutes } from '../modules/vault/index.js';
 import { CounterService, counterRoutes, createDeskService, createLedgerService, ledgerRoutes, createProcessService, createSlipsService, createTaskService, processRoutes, slipRoutes, taskRoutes, workflowRoutes } from '../modules/workflow/index.js';
 import multipart from '@fastify/multipart';
-import { createReportsService, reportsRoutes } from '../modules/reports/index.js';
+import { createReportsService, reportsRoutes, satisfactionIndicators } from '../modules/reports/index.js';
+import { createSatisfactionService, ratingInvitation, satisfactionRoutes, satisfactionSection } from '../modules/satisfaction/index.js';
 import { SANDBOX_BANK_PATH, SANDBOX_GATEWAY_PATH, createPaymentService, type PaymentService, paymentRoutes, paymentSandboxRoutes, paymentSettings } from '../modules/payments/index.js';
 
 export interface WebAppOptions {
@@ -122,8 +123,15 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     // Outside production a leader or seal without a key gets a demo key from the demo root CA on first use.
     demoKeysOnDemand: config.nodeEnv !== 'production',
   });
+  // Ratings and complaints; the result-returned message carries a single-use rating link; the indicators follow.
+  const satisfaction = createSatisfactionService(database, { notifications, secret: config.sessionSecret, baseUrl: config.baseUrl, indicators: satisfactionIndicators(database) });
   // The workflow engine: reception starts a dossier's internal process; officers work through their inbox.
-  const tasks = createTaskService(database, { notifications, processes: createProcessService(database), sign: (input) => signatures.issue(input) });
+  const tasks = createTaskService(database, {
+    notifications,
+    processes: createProcessService(database),
+    sign: (input) => signatures.issue(input),
+    ratingInvitation: ratingInvitation(satisfaction),
+  });
   const submission = createSubmissionService(database, {
     forms,
     notifications,
@@ -138,7 +146,9 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     baseUrl: config.baseUrl,
     uploadMaxBytes,
     submitRateLimit: config.authRateLimit * 3,
+    sections: [satisfactionSection(satisfaction)],
   });
+  await app.register(satisfactionRoutes, { satisfaction, linkRateLimit: config.lookupRateLimit });
   // "My data" (Decree 13/2023): each module that holds a citizen's data contributes its section of the export.
   const dossierData = dossierPersonalData(database.db);
   const myData = new MyDataService(database.db, new MyDataRepository(database.db), {

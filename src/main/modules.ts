@@ -13,3 +13,4 @@ import '../modules/payments/index.js';
 import '../modules/signatures/index.js';
 import '../modules/vault/index.js';
 import '../modules/reports/index.js';
+import '../modules/satisfaction/index.js';

@@ -1,3 +1,4 @@
+import type { VNode } from 'preact';
 import type { ViewContext } from '../../platform/http/context.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { CsrfField, ErrorSummary, Page, SummaryList, Tag, type FieldError } from '../../platform/views/layout.js';
@@ -95,7 +96,7 @@ export function MyDossiersPage({ ctx, dossiers, drafts }: { ctx: ViewContext; do
   );
 }
 
-export function DossierPage({ ctx, d, justSubmitted, errors }: { ctx: ViewContext; d: DossierDetail; justSubmitted: boolean; errors?: FieldError[] }) {
+export function DossierPage({ ctx, d, justSubmitted, errors, sections }: { ctx: ViewContext; d: DossierDetail; justSubmitted: boolean; errors?: FieldError[]; sections?: VNode[] }) {
   const { t } = ctx;
   return (
     <Page ctx={ctx} title={t('dossiers.detail.title', { code: d.code })} crumbs={[{ href: '/', label: t('nav.home') }, { href: '/ho-so', label: t('dossiers.mine.title') }, { label: d.code }]}>
@@ -188,6 +189,9 @@ export function DossierPage({ ctx, d, justSubmitted, errors }: { ctx: ViewContex
           { key: t('dossiers.field.dueAt'), value: d.dueAt ? formatDateTime(ctx, d.dueAt) : t('dossiers.dueAwaiting') },
         ]}
       />
+
+      {/* Other modules' sections (satisfaction: rating and complaints). */}
+      {sections ?? null}
 
       <h2>{t('dossiers.detail.documents')}</h2>
       {d.documents.length === 0 ? (

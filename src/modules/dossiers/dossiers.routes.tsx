@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
 import { requireUser, type SessionUser } from '../../platform/http/auth.js';
 import { sendPage, viewContext, type ViewContext } from '../../platform/http/context.js';
 import { DomainError, type FieldProblem } from '../../platform/errors/errors.js';
@@ -41,6 +42,11 @@ export interface DossierRouteDeps {
   uploadMaxBytes: number;
   /** Online submissions per client address per minute. */
   submitRateLimit: number;
+  /**
+   * Sections other modules add to the applicant's dossier page (satisfaction: the rating and complaints), each
+   * rendered for the signed-in applicant, who the dossier was already checked to belong to.
+   */
+  sections?: readonly ((user: SessionUser, code: string, ctx: ViewContext) => Promise<VNode | null>)[];
 }
 
 const RECEPTION = 'noi-nop';
@@ -396,8 +402,11 @@ export async function dossierRoutes(app: FastifyInstance, deps: DossierRouteDeps
   });
 
   app.get<{ Params: { code: string }; Querystring: { moi?: string } }>('/ho-so/:code', async (request, reply) => {
-    const d = await submission.dossier(citizen(request), request.params.code);
-    return sendPage(reply, <DossierPage ctx={viewContext(request)} d={d} justSubmitted={request.query.moi === '1'} />);
+    const user = citizen(request);
+    const d = await submission.dossier(user, request.params.code);
+    const ctx = viewContext(request);
+    const sections = await Promise.all((deps.sections ?? []).map((section) => section(user, d.code, ctx)));
+    return sendPage(reply, <DossierPage ctx={ctx} d={d} justSubmitted={request.query.moi === '1'} sections={sections.filter((s): s is VNode => s !== null)} />);
   });
 
   app.get<{ Params: { code: string } }>('/ho-so/:code/giay-tiep-nhan.pdf', async (request, reply) => {

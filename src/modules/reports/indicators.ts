@@ -57,7 +57,11 @@ export interface IndicatorCounts {
    * (vault documents or data prefilled from registries/earlier dossiers). */
   receivedDigitised: number;
   receivedReusingData: number;
-  /** Complaints about dossiers finished in the period. */
+  /**
+   * Finished dossiers (those counted in `finished`) about which at least one complaint has been received, whenever
+   * it was filed (before or after the dossier finished), counted in the period the dossier finished, at its receiving
+   * agency. A dossier with two complaints counts once: the indicator is a share of dossiers.
+   */
   complaints: number;
 }
 

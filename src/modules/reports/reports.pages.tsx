@@ -94,6 +94,11 @@ export function DashboardPage({ ctx, dashboard, errors = [] }: { ctx: ViewContex
           <span class="muted"> / 100</span>
         </p>
         <p>{t('reports.totalExplained', { total: pts(report.total), maximum: pts(report.maximum) })}</p>
+        <p>
+          {dashboard.ratings.average === null
+            ? t('reports.ratingsNone', { complaints: dashboard.ratings.complaints })
+            : t('reports.ratings', { average: pts(dashboard.ratings.average), count: dashboard.ratings.count, complaints: dashboard.ratings.complaints })}
+        </p>
       </div>
 
       <h2 id="groups">{t('reports.groupsTitle')}</h2>

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import { emptyCounts, type IndicatorCounts } from './indicators.js';
 
@@ -62,29 +62,73 @@ export class ReportsRepository {
         where d.received_at >= ${start} and d.received_at < ${end}
         group by d.receiving_agency_id, d.procedure_id`.execute(trx);
       const finished = await sql`
-        insert into indicator_month (month, agency_id, procedure_id, finished, finished_early, finished_on_time, finished_late, finished_electronic_result)
+        insert into indicator_month (month, agency_id, procedure_id, finished, finished_early, finished_on_time, finished_late, finished_electronic_result,
+                                     complaints, rated, rating_sum)
         select ${month}::date, d.receiving_agency_id, d.procedure_id, count(*),
                count(*) filter (where c.indicator_timing = 'early'),
                count(*) filter (where c.indicator_timing = 'on_time'),
                count(*) filter (where c.indicator_timing = 'late'),
-               count(*) filter (where exists (select 1 from dossier_result r where r.dossier_id = d.id and r.origin = 'signed'))
+               count(*) filter (where exists (select 1 from dossier_result r where r.dossier_id = d.id and r.origin = 'signed')),
+               count(*) filter (where exists (select 1 from complaint k where k.dossier_id = d.id)),
+               count(s.dossier_id),
+               coalesce(sum(s.overall), 0)
         from dossier_completion c
         join dossier d on d.id = c.dossier_id
+        left join satisfaction_rating s on s.dossier_id = d.id
         where c.completed_at >= ${start} and c.completed_at < ${end} and c.indicator_timing is not null
         group by d.receiving_agency_id, d.procedure_id
         on conflict (month, agency_id, procedure_id) do update set
           finished = excluded.finished, finished_early = excluded.finished_early, finished_on_time = excluded.finished_on_time,
-          finished_late = excluded.finished_late, finished_electronic_result = excluded.finished_electronic_result`.execute(trx);
+          finished_late = excluded.finished_late, finished_electronic_result = excluded.finished_electronic_result,
+          complaints = excluded.complaints, rated = excluded.rated, rating_sum = excluded.rating_sum`.execute(trx);
       await trx.deleteFrom('indicator_month_agency').where('month', '=', month).execute();
       await sql`
         insert into indicator_month_agency (month, agency_id, received, received_online, received_in_person, received_by_post, received_digitised,
-                                            received_reusing_data, fee_due, paid_online, finished, finished_early, finished_on_time, finished_late, finished_electronic_result)
+                                            received_reusing_data, fee_due, paid_online, finished, finished_early, finished_on_time, finished_late, finished_electronic_result,
+                                            complaints, rated, rating_sum)
         select month, agency_id, sum(received), sum(received_online), sum(received_in_person), sum(received_by_post), sum(received_digitised),
                sum(received_reusing_data), sum(fee_due), sum(paid_online), sum(finished), sum(finished_early), sum(finished_on_time), sum(finished_late),
-               sum(finished_electronic_result)
+               sum(finished_electronic_result), sum(complaints), sum(rated), sum(rating_sum)
         from indicator_month where month = ${month}::date group by month, agency_id`.execute(trx);
       return Number(received.numAffectedRows ?? 0) + Number(finished.numAffectedRows ?? 0);
     });
+  }
+
+  /**
+   * A complaint or a rating that arrives after its dossier finished changes the counts of the month the dossier
+   * finished, which the job may no longer refresh (it recomputes this month and the one before): the two rows of that
+   * month are adjusted here, in the caller's transaction, under the month's lock (a refresh of the month in progress
+   * finishes first; one that starts later sees this change committed). Nothing for a dossier not finished yet: the
+   * refresh of its finishing month counts it. The refresh computes the same numbers from the tables, so both agree.
+   */
+  async addToFinishedMonth(trx: Transaction<Schema>, dossierId: number, delta: { complaints?: number; rated?: number; ratingSum?: number }): Promise<boolean> {
+    const dossier = await trx
+      .selectFrom('dossier_completion as c')
+      .innerJoin('dossier as d', 'd.id', 'c.dossier_id')
+      .select(['c.completed_at', 'd.receiving_agency_id', 'd.procedure_id'])
+      .where('c.dossier_id', '=', dossierId)
+      .where('c.indicator_timing', 'is not', null)
+      .executeTakeFirst();
+    if (!dossier) return false;
+    const month = monthOf(new Date(dossier.completed_at));
+    const key = Number(month.slice(0, 4)) * 100 + Number(month.slice(5, 7));
+    await sql`select pg_advisory_xact_lock(727200, ${key}::int4)`.execute(trx);
+    const complaints = delta.complaints ?? 0;
+    const rated = delta.rated ?? 0;
+    const ratingSum = delta.ratingSum ?? 0;
+    await sql`
+      insert into indicator_month (month, agency_id, procedure_id, complaints, rated, rating_sum)
+      values (${month}::date, ${dossier.receiving_agency_id}, ${dossier.procedure_id}, ${complaints}, ${rated}, ${ratingSum})
+      on conflict (month, agency_id, procedure_id) do update set
+        complaints = indicator_month.complaints + excluded.complaints, rated = indicator_month.rated + excluded.rated,
+        rating_sum = indicator_month.rating_sum + excluded.rating_sum`.execute(trx);
+    await sql`
+      insert into indicator_month_agency (month, agency_id, complaints, rated, rating_sum)
+      values (${month}::date, ${dossier.receiving_agency_id}, ${complaints}, ${rated}, ${ratingSum})
+      on conflict (month, agency_id) do update set
+        complaints = indicator_month_agency.complaints + excluded.complaints, rated = indicator_month_agency.rated + excluded.rated,
+        rating_sum = indicator_month_agency.rating_sum + excluded.rating_sum`.execute(trx);
+    return true;
   }
 
   /** The month of the earliest received dossier (where a full rebuild starts), or null. */
@@ -111,6 +155,9 @@ export class ReportsRepository {
         sum('finished_on_time').as('finished_on_time'),
         sum('finished_late').as('finished_late'),
         sum('finished_electronic_result').as('finished_electronic_result'),
+        sum('complaints').as('complaints'),
+        sum('rated').as('rated'),
+        sum('rating_sum').as('rating_sum'),
       ])
       .where('month', '>=', scope.from)
       .where('month', '<=', scope.to);
@@ -290,6 +337,7 @@ export function toCounts(
     c.finishedOnTime = Number(d.finished_on_time);
     c.finishedLate = Number(d.finished_late);
     c.finishedWithElectronicResult = Number(d.finished_electronic_result);
+    c.complaints = Number(d.complaints ?? 0);
   }
   return c;
 }

@@ -146,13 +146,16 @@ export async function reportsRoutes(app: FastifyInstance, { reports, db, openDat
         eb.fn.sum<number>('m.finished_on_time').as('finished_on_time'),
         eb.fn.sum<number>('m.finished_late').as('finished_late'),
         eb.fn.sum<number>('m.finished_electronic_result').as('finished_electronic_result'),
+        eb.fn.sum<number>('m.complaints').as('complaints'),
+        eb.fn.sum<number>('m.rated').as('rated'),
+        eb.fn.sum<number>('m.rating_sum').as('rating_sum'),
       ])
       .groupBy(['m.month', 'a.code', 'a.name'])
       .orderBy('m.month')
       .orderBy('a.code')
       .execute();
   }
-  const aggregateFields = ['month', 'agency_code', 'agency_name', 'received', 'received_online', 'received_in_person', 'received_by_post', 'finished', 'finished_early', 'finished_on_time', 'finished_late', 'finished_electronic_result'] as const;
+  const aggregateFields = ['month', 'agency_code', 'agency_name', 'received', 'received_online', 'received_in_person', 'received_by_post', 'finished', 'finished_early', 'finished_on_time', 'finished_late', 'finished_electronic_result', 'complaints', 'rated', 'rating_sum'] as const;
   const monthText = (m: Date | string) => (typeof m === 'string' ? m.slice(0, 7) : new Date(m.getTime() + 7 * 3600_000).toISOString().slice(0, 7));
 
   app.get('/du-lieu-mo/chi-so.json', { config: limited }, async (_request, reply) => {

@@ -17,6 +17,8 @@ export interface Dashboard {
   /** Agencies the viewer may choose (one for a leader, all for a system administrator). */
   agencies: { id: number; name: string }[];
   report: IndicatorReport;
+  /** Applicants' ratings (1–5) of the dossiers finished in the period: how many, and their average (null: none). */
+  ratings: { count: number; average: number | null; complaints: number };
   trend: { month: Month; outOf100: number | null; received: number; finished: number }[];
   /** Agencies ranked by score (system administrators looking at every agency). */
   ranking: { agencyId: number; name: string; outOf100: number | null; total: number; maximum: number; received: number }[];
@@ -28,6 +30,11 @@ export interface DrillDown {
 }
 
 const MAX_MONTHS = 60;
+
+function ratingsOf(d: Record<string, number> | undefined): Dashboard['ratings'] {
+  const count = Number(d?.rated ?? 0);
+  return { count, average: count > 0 ? Math.round((Number(d?.rating_sum ?? 0) / count) * 100) / 100 : null, complaints: Number(d?.complaints ?? 0) };
+}
 const DRILL_LIMIT = 500;
 
 /** What each indicator's dossiers are (drill-down); procedure-based indicators have none. */
@@ -95,6 +102,7 @@ export class ReportsService {
       scope: { agencyId, agencyName: agencies.find((a) => a.id === agencyId)?.name ?? null, from: scope.from, to: scope.to },
       agencies: agencies.map((a) => ({ id: a.id, name: a.name })),
       report,
+      ratings: ratingsOf(dossiers[0]),
       trend,
       ranking,
     };

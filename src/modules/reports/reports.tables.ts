@@ -19,6 +19,10 @@ export interface IndicatorMonthTable {
   finished_on_time: number;
   finished_late: number;
   finished_electronic_result: number;
+  /** Finished in the month with at least one complaint (whenever filed); ratings of those dossiers and their sum. */
+  complaints: ColumnType<number, number | undefined, number>;
+  rated: ColumnType<number, number | undefined, number>;
+  rating_sum: ColumnType<number, number | undefined, number>;
   refreshed_at: ColumnType<Date, string | undefined, string>;
 }
 

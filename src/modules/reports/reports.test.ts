@@ -79,6 +79,18 @@ before(async () => {
   await complete(d7, vn('2026-10-12T10:00:00'), 'on_time');
   await db.insertInto('dossier_result').values({ dossier_id: d1, origin: 'signed', verification_code: 'VC1', title: 'Kết quả', file_key: 'k', file_name: 'k.pdf', mime: 'application/pdf', size_bytes: 1, sha256: '0'.repeat(64), issuer_agency_id: ids.x }).execute();
   await db.insertInto('dossier_document').values({ dossier_id: d4, field_id: 'f', requirement_name: '', pages: null, storage_key: 'v', file_name: 'v.pdf', mime: 'application/pdf', size_bytes: 1, sha256: '0'.repeat(64), source: 'vault' }).execute();
+  // Complaints: two about d1 (finished in October; one filed in November, after it finished) count once; one about d4
+  // (not finished) does not count. Ratings: d1 4 and d3 2 (both finished in October); d7 at Y 5.
+  const complaint = (dossierId: number, agencyId: number, at: Date, status: 'open' | 'answered' = 'open') =>
+    db.insertInto('complaint').values({ dossier_id: dossierId, agency_id: agencyId, category: 'delay', body: 'Chậm', via: 'account', received_at: at, due_at: at, status }).execute();
+  await complaint(d1, ids.x, vn('2026-10-08T10:00:00'), 'answered');
+  await complaint(d1, ids.x, vn('2026-11-03T10:00:00'));
+  await complaint(d4, ids.x, vn('2026-10-20T10:00:00'));
+  const rating = (dossierId: number, agencyId: number, overall: number) =>
+    db.insertInto('satisfaction_rating').values({ dossier_id: dossierId, agency_id: agencyId, overall, answers: '{}', comment: '', via: 'account' }).execute();
+  await rating(d1, ids.x, 4);
+  await rating(d3, ids.x, 2);
+  await rating(d7, ids.y, 5);
 
   repository = new ReportsRepository(db);
   service = new ReportsService(repository, undefined, () => vn('2026-11-15T12:00:00'));
@@ -104,6 +116,7 @@ test('the monthly counts of commune X in October, by hand', async () => {
     {
       received: 5, received_online: 3, received_in_person: 1, received_by_post: 1, received_digitised: 4, received_reusing_data: 1,
       fee_due: 2, paid_online: 1, finished: 3, finished_early: 1, finished_on_time: 1, finished_late: 1, finished_electronic_result: 1,
+      complaints: 1, rated: 2, rating_sum: 6,
     },
   );
   const [november] = await repository.dossierCounts({ agencyIds: [ids.x!], from: '2026-11-01', to: '2026-11-01' });
@@ -111,8 +124,9 @@ test('the monthly counts of commune X in October, by hand', async () => {
 });
 
 test('every indicator of commune X in October, by hand', async () => {
-  const { report, scope } = await service.dashboard(officer(ids.x!, ['leader']), { from: '2026-10', to: '2026-10' });
+  const { report, scope, ratings } = await service.dashboard(officer(ids.x!, ['leader']), { from: '2026-10', to: '2026-10' });
   assert.equal(scope.agencyId, ids.x);
+  assert.deepEqual(ratings, { count: 2, average: 3, complaints: 1 }, 'd1 rated 4 and d3 rated 2: (4 + 2)/2; d1 had complaints');
   const score = Object.fromEntries(report.indicators.map((i) => [i.id, i.score]));
   assert.deepEqual(score, {
     'transparency.proceduresPublished': 4.5, //    1 of 2 procedures complete → 9 × 0.5
@@ -123,13 +137,13 @@ test('every indicator of commune X in October, by hand', async () => {
     'online.dossiersOnline': 4, //                 3/5 = 0.6 ≥ 0.5
     'payment.proceduresPayable': 5, //             A: fee and online
     'payment.dossiersPaidOnline': 2.5, //          1 of 2 with a fee
-    satisfaction: 13.33, //                        (3 − 1 late)/3 = 0.667, full at 0.9 → 18 × 0.7407
+    satisfaction: 6.67, //                         (3 − 1 late − 1 with a complaint)/3 = 0.333, full at 0.9 → 18 × 0.3704
     'digitisation.electronicResults': 2.67, //     1 of 3 finished → 8/3
     'digitisation.digitised': 7, //                4/5 = 0.8
     'digitisation.reuse': 1.75, //                 1/5 = 0.2, full at 0.8 → 7 × 0.25
   });
-  assert.equal(report.total, 69.58);
-  assert.equal(report.outOf100, 69.58);
+  assert.equal(report.total, 62.92);
+  assert.equal(report.outOf100, 62.92);
 });
 
 test('refreshing a month again changes nothing', async () => {

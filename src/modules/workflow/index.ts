@@ -124,6 +124,8 @@ export interface TaskServiceOptions {
   processes?: { current(procedureId: number, receivingAgencyId: number): Promise<ProcessDefinition> };
   /** Issues the signed result when a leader approves (signatures module); absent: approval records the decision. */
   sign?: TaskPorts['sign'];
+  /** The text appended to the result-returned message (satisfaction module: the rating link). */
+  ratingInvitation?: TaskPorts['ratingInvitation'];
   calendar?: CalendarService;
   dueSoonHours?: number;
   clock?: () => Date;
@@ -144,6 +146,7 @@ export function createTaskService(database: Database, options: TaskServiceOption
     formatMoment: (at) => vi('workflow.dateTime', { ...formDateParts(at) }),
     ...(processes ? { processFor: (procedureId: number, agencyId: number) => processes.current(procedureId, agencyId) } : {}),
     ...(options.sign ? { sign: options.sign } : {}),
+    ...(options.ratingInvitation ? { ratingInvitation: options.ratingInvitation } : {}),
     ...(options.dueSoonHours !== undefined ? { dueSoonHours: options.dueSoonHours } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });

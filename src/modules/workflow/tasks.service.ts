@@ -37,6 +37,11 @@ export interface TaskPorts {
   processFor?(procedureId: number, receivingAgencyId: number): Promise<ProcessDefinition | null>;
   /** Renders, signs and seals the result (signatures module); runs outside any transaction. Absent: approval only records the decision. */
   sign?(input: { dossierId: number; signer: SessionUser }): Promise<{ resultId: number; verificationCode: string }>;
+  /**
+   * Runs in the return-result transaction and gives the text appended to the result-returned message: the
+   * satisfaction module's single-use rating link. Absent: the message has no link.
+   */
+  ratingInvitation?(trx: Transaction<Schema>, dossierId: number): Promise<string>;
   /** Working hours before a due moment from which a task is "due soon" (default 8: one working day). */
   dueSoonHours?: number;
   clock?: () => Date;
@@ -717,7 +722,7 @@ export class TaskService {
         dossierId: c.dossier.id,
         applicant: c.dossier.applicant,
         template: `workflow.message.resultReturned.${delivery}`,
-        params: { code: c.dossier.code, procedure: c.procedureName, agency: c.agencyName },
+        params: { code: c.dossier.code, procedure: c.procedureName, agency: c.agencyName, rating: (await this.ports.ratingInvitation?.(c.trx, c.dossier.id)) ?? '' },
       });
       return { code: c.dossier.code, nextTaskId: null, dossierStatus: 'result_returned' };
     });

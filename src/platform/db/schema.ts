@@ -12,6 +12,7 @@ import type { WorkflowTables } from '../../modules/workflow/workflow.tables.js';
 import type { ReportsTables } from '../../modules/reports/reports.tables.js';
 import type { SignaturesTables } from '../../modules/signatures/signatures.tables.js';
 import type { VaultTables } from '../../modules/vault/vault.tables.js';
+import type { SatisfactionTables } from '../../modules/satisfaction/satisfaction.tables.js';
 
 /**
  * Row types of every table, in step with migrations/ (a database test compares the two).
@@ -139,7 +140,7 @@ export interface AppUserTable {
  * Every table. The foundation's tables are declared here; each later module declares its own in
  * `modules/<module>/<module>.tables.ts` (type-only imports), so modules do not edit one shared file.
  */
-export interface Database extends IdentityTables, FormsTables, DossiersTables, DeskEntryTables, NotificationsTables, CalendarTables, WorkflowTables, AuditTables, CryptoTables, PaymentsTables, SignaturesTables, VaultTables, ReportsTables {
+export interface Database extends IdentityTables, FormsTables, DossiersTables, DeskEntryTables, NotificationsTables, CalendarTables, WorkflowTables, AuditTables, CryptoTables, PaymentsTables, SignaturesTables, VaultTables, ReportsTables, SatisfactionTables {
   administrative_unit_edition: AdministrativeUnitEditionTable;
   administrative_unit: AdministrativeUnitTable;
   agency: AgencyTable;

@@ -70,6 +70,11 @@ function UserMenu({ ctx }: { ctx: ViewContext }) {
               {t('layout.desk')}
             </a>
           ) : null}
+          {user.agencyId !== null && user.roles.some((r) => r === 'desk' || r === 'leader') ? (
+            <a class="header-link" href="/can-bo/phan-anh">
+              {t('satisfaction.nav')}
+            </a>
+          ) : null}
         </>
       )}
       {user.kind === 'officer' ? (
