@@ -147,7 +147,7 @@ export function createIdentityServices(database: Database, options: IdentityOpti
   );
   const profiles = new ProfileService(new ProfileRepository(db), new OrganisationRepository(db), users, createUnitsService(database), timing);
   const sessionStore = new SessionRepository(db);
-  const providerSignIn = new ProviderSignInService(db, database.cipher, (trx) => createUsersService({ ...database, db: trx }, userOptions), options.now);
+  const providerSignIn = new ProviderSignInService(db, (trx) => createUsersService({ ...database, db: trx }, userOptions), options.now);
   const securityKeys =
     secondFactor && options.securityKeys ? new SecurityKeyService(db, lockout, secondFactor, { ...options.securityKeys, ...timing }) : null;
   return { accounts, profiles, sessionStore, sessions: new SessionsService(sessionStore, options.now), secondFactor, securityKeys, lockout, providerSignIn };
