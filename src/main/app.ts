@@ -57,8 +57,8 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     secret: config.sessionSecret,
     officerSecondFactor: config.officerSecondFactor === 'required',
     totpIssuer: portalAgency?.name ?? 'Motcua',
-  });
     securityKeys: { rpId: config.webauthnRpId, origin: config.webauthnOrigin, rpName: portalAgency?.name ?? 'Motcua' },
+  });
   await app.register(sessionPlugin, {
     store: identity.sessionStore,
     idleTimeoutSeconds: config.sessionIdleMinutes * 60,
@@ -96,8 +96,8 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     authRateLimit: config.authRateLimit,
     officerHome: '/can-bo/viec-can-lam',
     secondFactor: identity.secondFactor,
-    sessions: identity.sessions,
     securityKeys: identity.securityKeys,
+    sessions: identity.sessions,
     // Sign-in with the national electronic identity when an issuer is configured (`npm start` sets its sandbox's).
     identityProvider: config.vneidIssuer
       ? new OidcIdentityProvider({ issuer: config.vneidIssuer, clientId: config.vneidClientId, clientSecret: config.vneidClientSecret })
