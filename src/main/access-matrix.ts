@@ -185,6 +185,8 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'POST /quen-mat-khau/dat-lai': { allow: all },
   'POST /tai-khoan': { allow: citizens },
   'POST /tai-khoan/du-lieu-ca-nhan/xoa': { allow: citizens },
+  'POST /tai-khoan/khoa-bao-mat': { allow: officers },
+  'POST /tai-khoan/khoa-bao-mat/:id/xoa': { allow: [] },
   'POST /tai-khoan/ma-khoi-phuc': { allow: officers },
   // nobody ends a session that is not theirs
   'POST /tai-khoan/phien-dang-nhap/:id/ket-thuc': { allow: [] },
@@ -196,5 +198,3 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'POST /xac-thuc': { allow: all },
   'POST /xac-thuc/gui-lai': { allow: all },
 };
-  'POST /tai-khoan/khoa-bao-mat': { allow: officers },
-  'POST /tai-khoan/khoa-bao-mat/:id/xoa': { allow: [] },

@@ -116,13 +116,6 @@ export interface ExternalIdentityTable {
   last_signed_in_at: NullableTimestamp;
 }
 
-export interface IdentityTables {
-  totp_authenticator: TotpAuthenticatorTable;
-  recovery_code: RecoveryCodeTable;
-  sign_in_failure: SignInFailureTable;
-  external_identity: ExternalIdentityTable;
-  session: SessionTable;
-  citizen_profile: CitizenProfileTable;
 /** An officer's WebAuthn credential (security key, platform authenticator, passkey). */
 export interface WebauthnCredentialTable {
   id: Generated<number>;
@@ -148,6 +141,13 @@ export interface WebauthnChallengeTable {
   expires_at: Timestamp;
 }
 
+export interface IdentityTables {
+  totp_authenticator: TotpAuthenticatorTable;
+  recovery_code: RecoveryCodeTable;
+  sign_in_failure: SignInFailureTable;
+  external_identity: ExternalIdentityTable;
+  session: SessionTable;
+  citizen_profile: CitizenProfileTable;
   consent: ConsentTable;
   one_time_code: OneTimeCodeTable;
   webauthn_credential: WebauthnCredentialTable;
