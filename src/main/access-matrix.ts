@@ -123,6 +123,10 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'GET /tai-khoan/du-lieu-ca-nhan': { allow: citizens },
   'GET /tai-khoan/du-lieu-ca-nhan/da-xoa': { allow: all },
   'GET /tai-khoan/du-lieu-ca-nhan/tai-ve': { allow: citizens },
+  // officers' security keys (citizens have no second factor: not found)
+  'GET /tai-khoan/khoa-bao-mat': { allow: officers },
+  // no fixture key: nobody removes a key that is not theirs
+  'GET /tai-khoan/khoa-bao-mat/:id/xoa': { allow: [] },
   'GET /tai-khoan/phien-dang-nhap': { allow: signedIn },
   'GET /tai-khoan/thong-bao': { allow: citizens },
   'GET /tai-khoan/to-chuc': { allow: signedIn },
@@ -131,10 +135,6 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'GET /thu-tuc': { allow: all },
   'GET /thu-tuc/:code': { allow: all },
   'GET /thu-tuc/:code/nop-truc-tuyen': { allow: citizens },
-  // officers' security keys (citizens have no second factor: not found)
-  'GET /tai-khoan/khoa-bao-mat': { allow: officers },
-  // no fixture key: nobody removes a key that is not theirs
-  'GET /tai-khoan/khoa-bao-mat/:id/xoa': { allow: [] },
   'GET /tra-cuu': { allow: all },
   'GET /tra-cuu/:code': { allow: all, query: 's=:secret' },
   'GET /xac-minh-ket-qua': { allow: all },
@@ -166,6 +166,8 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'POST /dang-nhap': { allow: all },
   // likewise
   'POST /dang-nhap/dang-ky-ma-xac-thuc': { allow: [] },
+  // a security key as the second step: only after a right password (signed pending cookie)
+  'POST /dang-nhap/khoa-bao-mat': { allow: [] },
   // likewise
   'POST /dang-nhap/ma-xac-thuc': { allow: [] },
   'POST /dang-xuat': { allow: all, endsSession: true },
@@ -178,8 +180,6 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'POST /ho-so/:code/danh-gia': { allow: owner },
   'POST /ho-so/:code/phan-anh': { allow: owner },
   'POST /ho-so/:code/rut': { allow: owner },
-  // a security key as the second step: only after a right password (signed pending cookie)
-  'POST /dang-nhap/khoa-bao-mat': { allow: [] },
   'POST /ho-so/:code/thanh-toan': { allow: owner },
   'POST /quen-mat-khau': { allow: all },
   'POST /quen-mat-khau/dat-lai': { allow: all },
