@@ -56,7 +56,7 @@ export async function benchNotifications(options: NotificationBenchOptions): Pro
     zalo: { url: `${sandbox.url}/zalo`, accessToken: 'bench-token' },
   });
   const notifications = createNotificationService(fixture.database);
-  const repository = new NotificationsRepository(db);
+  const repository = new NotificationsRepository(db, fixture.database.cipher);
   const rows: Row[] = [];
   const pending = async () => Number((await sql<{ n: number }>`select count(*)::int as n from notification_outbox where status = 'pending'`.execute(db)).rows[0]?.n ?? 0);
   try {

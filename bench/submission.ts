@@ -152,7 +152,7 @@ async function setUp(fixture: TestServer): Promise<Setup> {
   const citizen: SessionUser = { id: user.id, kind: 'citizen', displayName: user.displayName, agencyId: null, roles: [] };
   const notifications = createNotificationService(database);
   const identity = createIdentityServices(database, { notifications, secret: config.sessionSecret });
-  const repository = new DossierRepository(database.db);
+  const repository = new DossierRepository(database.db, database.cipher);
   const forms = createFormsService(database, {
     profiles: identity.profiles,
     previous: async (userId, code) => (await repository.latestValues(userId, code)) as FormValues | null,

@@ -238,7 +238,7 @@ describe('two web and two worker processes on one PostgreSQL', { timeout: 150_00
     citizen = { id: user.id, kind: 'citizen', displayName: user.displayName, agencyId: null, roles: [] };
     const notifications = createNotificationService(database);
     const identity = createIdentityServices(database, { notifications, secret: config.sessionSecret });
-    repository = new DossierRepository(database.db);
+    repository = new DossierRepository(database.db, database.cipher);
     const forms = createFormsService(database, {
       profiles: identity.profiles,
       previous: async (userId, code) => (await repository.latestValues(userId, code)) as FormValues | null,

@@ -107,7 +107,7 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     sessionStore: identity.sessionStore,
   });
   const storage = await createStorage(config);
-  const dossierRepository = new DossierRepository(database.db);
+  const dossierRepository = new DossierRepository(database.db, database.cipher);
   const forms = createFormsService(database, {
     profiles: identity.profiles,
     previous: async (userId, code) => (await dossierRepository.latestValues(userId, code)) as FormValues | null,
@@ -137,6 +137,8 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
     notifications,
     draftLifetimeDays: config.draftLifetimeDays,
     afterSupplementAnswered: (dossierId) => tasks.resumeAfterSupplement(dossierId),
+    // A withdrawal closes the dossier's open tasks in its own transaction and tells the officers who held them.
+    onWithdrawn: (trx, withdrawal) => tasks.closeForWithdrawal(trx, withdrawal),
   });
   await app.register(dossierRoutes, {
     submission,
@@ -151,7 +153,7 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   await app.register(satisfactionRoutes, { satisfaction, linkRateLimit: config.lookupRateLimit });
   // "My data" (Decree 13/2023): each module that holds a citizen's data contributes its section of the export.
   const dossierData = dossierPersonalData(database.db);
-  const myData = new MyDataService(database.db, new MyDataRepository(database.db), {
+  const myData = new MyDataService(database.db, new MyDataRepository(database.db, database.cipher), {
     sources: [(userId) => dossierData.section(userId)],
     dossiersOf: (userId) => dossierData.dossiersOf(userId),
     storage,

@@ -68,7 +68,7 @@ export async function registerJobs(queue: JobQueue, deps: JobDeps): Promise<void
 
   // Drafts expire by policy (DRAFT_LIFETIME_DAYS): their uploaded files are deleted first, then the drafts.
   await queue.work(PURGE_DRAFTS_JOB, async () => {
-    const outcome = await purgeExpiredDrafts(new DossierRepository(database.db), storage, new Date());
+    const outcome = await purgeExpiredDrafts(new DossierRepository(database.db, database.cipher), storage, new Date());
     logger.info({ action: 'dossiers.drafts_purged', ...outcome }, 'expired drafts purged');
   });
   await queue.schedule(PURGE_DRAFTS_JOB, PURGE_DRAFTS_CRON, {}, { retryLimit: 2, expireInSeconds: 3600 });

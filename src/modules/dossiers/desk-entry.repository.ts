@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
+import type { FieldCipher } from '../../platform/crypto/index.js';
+import { sealApplicant, sealValues } from './personal-fields.js';
 import type { ApplicantSnapshot, ResultDelivery } from './dossiers.tables.js';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
@@ -9,7 +11,11 @@ type Db = Kysely<Schema> | Transaction<Schema>;
  * dossier.repository.ts: drafts owned by an officer, their channel, and the dossier written with that channel.
  */
 export class DeskEntryRepository {
-  constructor(private readonly db: Kysely<Schema>) {}
+  /** Identity and phone numbers are sealed on write (personal-fields.ts); the database handle opens them on read. */
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly cipher: FieldCipher,
+  ) {}
 
   transaction<T>(fn: (trx: Transaction<Schema>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(fn);
@@ -88,7 +94,7 @@ export class DeskEntryRepository {
     await this.db
       .updateTable('dossier_draft')
       .set({
-        ...(patch.values ? { values: JSON.stringify(patch.values) } : {}),
+        ...(patch.values ? { values: JSON.stringify(await sealValues(this.cipher, patch.values)) } : {}),
         ...(patch.lastSection !== undefined ? { last_section: patch.lastSection } : {}),
         ...(patch.resultDelivery !== undefined ? { result_delivery: patch.resultDelivery } : {}),
         ...(patch.expiresAt ? { expires_at: patch.expiresAt } : {}),
@@ -160,13 +166,13 @@ export class DeskEntryRepository {
         procedure_version_id: d.procedureVersionId,
         form_version: d.formVersion,
         applicant_user_id: null,
-        applicant: JSON.stringify(d.applicant),
+        applicant: JSON.stringify(await sealApplicant(this.cipher, d.applicant)),
         on_behalf_of: null,
         receiving_agency_id: d.agencyId,
         holder_agency_id: d.agencyId,
         channel: d.channel,
         status: 'awaiting_reception',
-        values: JSON.stringify(d.values),
+        values: JSON.stringify(await sealValues(this.cipher, d.values)),
         result_delivery: d.resultDelivery,
         phone_last4: d.phoneLast4,
         submitted_at: d.at,

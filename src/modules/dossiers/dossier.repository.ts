@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
+import type { FieldCipher } from '../../platform/crypto/index.js';
+import { sealApplicant, sealValues } from './personal-fields.js';
 import type { ApplicantSnapshot, DossierChannel, DossierStatus, ResultDelivery } from './dossiers.tables.js';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
@@ -33,6 +35,11 @@ export interface NewEvent {
   toAgencyId?: number | null;
   reason?: string | null;
   visibleToPublic?: boolean;
+  /** The moment (default: the transaction's now()). */
+  at?: Date;
+  /** The step the dossier was at, and its due moment (control slip, form 06). */
+  stepName?: string | null;
+  stepDueAt?: Date | null;
 }
 
 /** An upload of a draft as its pages list it. */
@@ -67,8 +74,16 @@ export interface SubmitDraft {
 }
 
 /** The only place with SQL for drafts and dossiers. */
+/**
+ * SQL of dossiers and drafts. Identity and phone numbers in the applicant snapshot and the form values are sealed
+ * on write here (personal-fields.ts) and opened on read by the database handle's plugin (platform/crypto), so
+ * services see plaintext.
+ */
 export class DossierRepository {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly cipher: FieldCipher,
+  ) {}
 
   transaction<T>(fn: (trx: Transaction<Schema>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(fn);
@@ -143,7 +158,7 @@ export class DossierRepository {
         procedure_id: d.procedureId,
         procedure_version_id: d.procedureVersionId,
         form_version: d.formVersion,
-        values: JSON.stringify(d.values),
+        values: JSON.stringify(await sealValues(this.cipher, d.values)),
         on_behalf_of: d.onBehalfOf === null ? null : JSON.stringify(d.onBehalfOf),
         expires_at: d.expiresAt,
       })
@@ -151,7 +166,7 @@ export class DossierRepository {
   }
 
   async latestOpenDraft(ownerUserId: number, procedureId: number, now: Date) {
-    return this.db
+    const row = await this.db
       .selectFrom('dossier_draft')
       .selectAll()
       .where('owner_user_id', '=', ownerUserId)
@@ -161,6 +176,7 @@ export class DossierRepository {
       .orderBy('updated_at', 'desc')
       .limit(1)
       .executeTakeFirst();
+    return row;
   }
 
   /**
@@ -169,7 +185,7 @@ export class DossierRepository {
    * milliseconds only), which `submitDraft` compares to notice an edit made after validation.
    */
   async draftWithContext(id: string) {
-    return this.db
+    const row = await this.db
       .selectFrom('dossier_draft as d')
       .innerJoin('procedure as p', 'p.id', 'd.procedure_id')
       .leftJoin('agency as a', 'a.id', 'd.receiving_agency_id')
@@ -185,6 +201,7 @@ export class DossierRepository {
       ])
       .where('d.id', '=', id)
       .executeTakeFirst();
+    return row;
   }
 
   async draft(id: string, db: Db = this.db, forUpdate = false) {
@@ -209,7 +226,7 @@ export class DossierRepository {
     await this.db
       .updateTable('dossier_draft')
       .set({
-        ...(patch.values ? { values: JSON.stringify(patch.values) } : {}),
+        ...(patch.values ? { values: JSON.stringify(await sealValues(this.cipher, patch.values)) } : {}),
         ...(patch.lastSection !== undefined ? { last_section: patch.lastSection } : {}),
         ...(patch.receivingAgencyId !== undefined ? { receiving_agency_id: patch.receivingAgencyId } : {}),
         ...(patch.resultDelivery !== undefined ? { result_delivery: patch.resultDelivery } : {}),
@@ -270,13 +287,13 @@ export class DossierRepository {
         procedure_version_id: d.procedureVersionId,
         form_version: d.formVersion,
         applicant_user_id: d.applicantUserId,
-        applicant: JSON.stringify(d.applicant),
+        applicant: JSON.stringify(await sealApplicant(this.cipher, d.applicant)),
         on_behalf_of: d.onBehalfOf === null || d.onBehalfOf === undefined ? null : JSON.stringify(d.onBehalfOf),
         receiving_agency_id: d.receivingAgencyId,
         holder_agency_id: d.receivingAgencyId,
         channel: d.channel,
         status: d.status,
-        values: JSON.stringify(d.values),
+        values: JSON.stringify(await sealValues(this.cipher, d.values)),
         result_delivery: d.resultDelivery,
         phone_last4: d.phoneLast4,
       })
@@ -298,6 +315,8 @@ export class DossierRepository {
    * concurrency test checks the two agree.
    */
   async submitDraft(trx: Transaction<Schema>, s: SubmitDraft): Promise<{ id: number; code: string } | undefined> {
+    const applicant = JSON.stringify(await sealApplicant(this.cipher, s.applicant));
+    const values = JSON.stringify(await sealValues(this.cipher, s.values));
     const result = await sql<{ id: number; code: string }>`
       with locked as (
         select id from dossier_draft
@@ -313,8 +332,8 @@ export class DossierRepository {
         insert into dossier (code, lookup_secret, draft_id, procedure_id, procedure_version_id, form_version, applicant_user_id, applicant,
           on_behalf_of, receiving_agency_id, holder_agency_id, channel, status, values, result_delivery, phone_last4)
         select ${`${s.agencyCode}-${s.yymmdd}-`} || case when counter.last_value < 10000 then lpad(counter.last_value::text, 4, '0') else counter.last_value::text end,
-          ${s.lookupSecret}, ${s.draftId}, ${s.procedureId}, ${s.procedureVersionId}, ${s.formVersion}, ${s.ownerUserId}, ${JSON.stringify(s.applicant)}::jsonb,
-          null, ${s.receivingAgencyId}, ${s.receivingAgencyId}, 'online', 'awaiting_reception', ${JSON.stringify(s.values)}::jsonb, ${s.resultDelivery}, ${s.phoneLast4}
+          ${s.lookupSecret}, ${s.draftId}, ${s.procedureId}, ${s.procedureVersionId}, ${s.formVersion}, ${s.ownerUserId}, ${applicant}::jsonb,
+          null, ${s.receivingAgencyId}, ${s.receivingAgencyId}, 'online', 'awaiting_reception', ${values}::jsonb, ${s.resultDelivery}, ${s.phoneLast4}
         from counter
         returning id, code
       ), documents as (
@@ -379,6 +398,9 @@ export class DossierRepository {
         to_agency_id: e.toAgencyId ?? null,
         reason: e.reason ?? null,
         visible_to_public: e.visibleToPublic ?? true,
+        ...(e.at ? { at: e.at } : {}),
+        step_name: e.stepName ?? null,
+        step_due_at: e.stepDueAt ?? null,
       })
       .execute();
   }

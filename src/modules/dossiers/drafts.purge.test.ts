@@ -26,7 +26,7 @@ after(async () => {
 });
 
 test('deletes expired drafts and their files, and keeps live drafts', async () => {
-  const repository = new DossierRepository(database.db);
+  const repository = new DossierRepository(database.db, database.cipher);
   const user = await database.db.insertInto('app_user').values({ kind: 'citizen', username: 'purge@test.vn', display_name: 'P', password_hash: 'x', roles: [] }).returning('id').executeTakeFirstOrThrow();
   const procedure = await database.db.selectFrom('procedure').select(['id', 'current_version_id']).where('code', '=', '1.010041').executeTakeFirstOrThrow();
   const make = async (id: string, expiresAt: Date) => {

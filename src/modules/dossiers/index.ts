@@ -1,15 +1,15 @@
 import type { Database } from '../../platform/db/database.js';
 import type { FormsService } from '../forms/index.js';
-import type { NotificationService } from '../notifications/index.js';
+import { applicantMessages, type NotificationService } from '../notifications/index.js';
 import { DossierRepository } from './dossier.repository.js';
 import { lookupSecret } from './dossier-code.js';
-import { SubmissionService } from './submission.service.js';
+import { SubmissionService, type SubmissionPorts } from './submission.service.js';
 import { DeskEntryRepository } from './desk-entry.repository.js';
 import { DeskEntryService } from './desk-entry.js';
 import { nextDossierCode } from './dossier-code.js';
 
 export { SubmissionService } from './submission.service.js';
-export type { DraftView, FormBundle, SubmitOutcome } from './submission.service.js';
+export type { DraftView, FormBundle, SubmitOutcome, SubmissionPorts, WithdrawalClosure } from './submission.service.js';
 export { DossierRepository } from './dossier.repository.js';
 export { dossierRoutes } from './dossiers.routes.js';
 export { StatusTag } from './dossiers.pages.js';
@@ -28,7 +28,7 @@ export { DeskEntryService, DeskEntryErrors, paperChannels, type DeskEntryDraft, 
  * counter and lookup secrets as online submission.
  */
 export function createDeskEntryService(database: Database, deps: { forms: FormsService; draftLifetimeDays: number; clock?: () => Date }): DeskEntryService {
-  return new DeskEntryService(new DeskEntryRepository(database.db), {
+  return new DeskEntryService(new DeskEntryRepository(database.db, database.cipher), {
     forms: { bundleFor: (code, versionId) => deps.forms.bundleFor(code, versionId), lookupsFor: (definition, values) => deps.forms.lookupsFor(definition, values) },
     codes: { next: (trx, agencyCode, at) => nextDossierCode(trx, agencyCode, at), secret: () => lookupSecret() },
     draftLifetimeDays: deps.draftLifetimeDays,
@@ -36,6 +36,7 @@ export function createDeskEntryService(database: Database, deps: { forms: FormsS
   });
 }
 export { renderReceiptSlip, receiptSlipLookupUrl, type ReceiptSlipData } from './receipt-slip.js';
+export { openApplicant, openValues, openDossierRow, sealApplicant, sealValues, isPersonalValue } from './personal-fields.js';
 export type { DossierStatus, DossierChannel, ResultDelivery } from './dossiers.tables.js';
 
 /**
@@ -45,19 +46,26 @@ export type { DossierStatus, DossierChannel, ResultDelivery } from './dossiers.t
  */
 export function createSubmissionService(
   database: Database,
-  deps: { forms: FormsService; notifications: NotificationService; draftLifetimeDays: number; afterSupplementAnswered?: (dossierId: number) => Promise<unknown>; clock?: () => Date },
+  deps: {
+    forms: FormsService;
+    notifications: NotificationService;
+    draftLifetimeDays: number;
+    afterSupplementAnswered?: SubmissionPorts['afterSupplementAnswered'];
+    /** The back office closes a withdrawn dossier's open tasks (workflow engine), in the withdrawal's transaction. */
+    onWithdrawn?: SubmissionPorts['onWithdrawn'];
+    clock?: () => Date;
+  },
 ): SubmissionService {
-  return new SubmissionService(new DossierRepository(database.db), {
+  return new SubmissionService(new DossierRepository(database.db, database.cipher), {
     forms: { bundleFor: (code, versionId) => deps.forms.bundleFor(code, versionId) },
     codes: { secret: () => lookupSecret() },
     async notify(trx, event) {
       // Both channels the applicant gave; the delivery worker (notifications issue) sends them.
-      const params = event.params;
-      if (event.applicant.email) await deps.notifications.enqueue(trx, { channel: 'email', recipient: event.applicant.email, template: event.template, params, locale: 'vi', dossierId: event.dossierId });
-      if (event.applicant.phone) await deps.notifications.enqueue(trx, { channel: 'sms', recipient: event.applicant.phone, template: event.template, params, locale: 'vi', dossierId: event.dossierId });
+      await deps.notifications.enqueueMany(trx, applicantMessages(event.applicant, { template: event.template, params: event.params, dossierId: event.dossierId }));
     },
     draftLifetimeDays: deps.draftLifetimeDays,
     ...(deps.afterSupplementAnswered ? { afterSupplementAnswered: deps.afterSupplementAnswered } : {}),
+    ...(deps.onWithdrawn ? { onWithdrawn: deps.onWithdrawn } : {}),
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
 }

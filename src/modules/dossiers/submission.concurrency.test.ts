@@ -46,7 +46,7 @@ before(async () => {
   citizen = { id: user.id, kind: 'citizen', displayName: user.displayName, agencyId: null, roles: [] };
   const notifications = createNotificationService(database);
   const identity = createIdentityServices(database, { notifications, secret: config.sessionSecret });
-  repository = new DossierRepository(database.db);
+  repository = new DossierRepository(database.db, database.cipher);
   const forms = createFormsService(database, {
     profiles: identity.profiles,
     previous: async (userId, code) => (await repository.latestValues(userId, code)) as FormValues | null,

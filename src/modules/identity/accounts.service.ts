@@ -1,3 +1,4 @@
+import type { FieldCipher } from '../../platform/crypto/index.js';
 import { CommonErrors, DomainError, type FieldProblem } from '../../platform/errors/errors.js';
 import type { Locale } from '../../platform/i18n/i18n.js';
 import type { UsersService, UserView } from '../admin/index.js';
@@ -59,6 +60,23 @@ export interface AccountsOptions {
   lockout?: SignInLockout;
   /** Officers' second factor; `required` false only for development (OFFICER_SECOND_FACTOR=off). */
   secondFactor?: { service: SecondFactorService; required: boolean };
+  /** Personal-data encryption: a phone account's username is the phone's blind index, never the number. */
+  cipher: FieldCipher;
+}
+
+/** Usernames of accounts registered with a phone: `phone.` + the hex of the phone's blind index. */
+const PHONE_USERNAME_PREFIX = 'phone.';
+
+/**
+ * The username an account registered with this contact has. An e-mail address is its own username; a phone number
+ * is stored only as its blind index (Decree 13/2023: no phone number in plaintext in app_user), so signing in with
+ * the number finds the account by recomputing the index. The number itself is sealed in the profile.
+ */
+export async function contactUsername(cipher: FieldCipher, contact: Contact): Promise<string> {
+  if (contact.kind === 'email') return contact.value;
+  const index = await cipher.blindIndex('phone', contact.value);
+  if (index === null) throw new Error('a normalised phone always has a blind index');
+  return `${PHONE_USERNAME_PREFIX}${Buffer.from(index, 'base64url').toString('hex')}`;
 }
 
 const passwordMin = 8;
@@ -107,6 +125,7 @@ export class AccountsService {
   private readonly codes: OneTimeCodes;
   private readonly lockout: SignInLockout | null;
   private readonly secondFactor: { service: SecondFactorService; required: boolean } | null;
+  private readonly cipher: FieldCipher;
 
   constructor(
     private readonly inTransaction: InTransaction,
@@ -121,6 +140,11 @@ export class AccountsService {
     this.codes = new OneTimeCodes(options.codeSecret, this.now);
     this.lockout = options.lockout ?? null;
     this.secondFactor = options.secondFactor ?? null;
+    this.cipher = options.cipher;
+  }
+
+  private usernameOf(contact: Contact): Promise<string> {
+    return contactUsername(this.cipher, contact);
   }
 
   /**
@@ -138,10 +162,11 @@ export class AccountsService {
     if (!input.consent) problems.push(problem('consent', 'identity.field.consent.required'));
     if (problems.length > 0 || !contact) throw invalid(problems);
 
-    const existing = await this.users.findByUsername(contact.value);
+    const username = await this.usernameOf(contact);
+    const existing = await this.users.findByUsername(username);
     if (existing) {
       // Costs one password hash, like creating the account would.
-      const same = await this.users.verifyPassword(contact.value, input.password);
+      const same = await this.users.verifyPassword(username, input.password);
       const profile = same?.kind === 'citizen' ? await this.profiles.find(same.id) : undefined;
       if (same && profile && profile.contactVerifiedAt === null) {
         await this.inTransaction((unit) => this.sendCode(unit, same.id, 'verify_contact', contact, input.locale));
@@ -151,7 +176,7 @@ export class AccountsService {
 
     const now = this.now();
     await this.inTransaction(async (unit) => {
-      const user = await unit.users.create({ kind: 'citizen', username: contact.value, displayName: fullName, password: input.password });
+      const user = await unit.users.create({ kind: 'citizen', username, displayName: fullName, password: input.password });
       await unit.profiles.insert(
         user.id,
         {
@@ -187,7 +212,7 @@ export class AccountsService {
     const contact = checkContact('account', input.account, problems);
     checkCodeFormat(input.code, problems);
     if (problems.length > 0 || !contact) throw invalid(problems);
-    const user = await this.users.findByUsername(contact.value);
+    const user = await this.users.findByUsername(await this.usernameOf(contact));
     const profile = user?.kind === 'citizen' ? await this.profiles.find(user.id) : undefined;
     if (!user || !profile || profile.contactVerifiedAt !== null) throw codeInvalid();
     if (!(await this.codes.check(this.codeStore, user.id, 'verify_contact', input.code.trim()))) throw codeInvalid();
@@ -199,7 +224,7 @@ export class AccountsService {
     const problems: FieldProblem[] = [];
     const contact = checkContact('account', input.account, problems);
     if (!contact) throw invalid(problems);
-    const user = await this.users.findByUsername(contact.value);
+    const user = await this.users.findByUsername(await this.usernameOf(contact));
     const profile = user?.kind === 'citizen' ? await this.profiles.find(user.id) : undefined;
     if (!user || !profile || profile.contactVerifiedAt !== null) return;
     await this.inTransaction((unit) => this.sendCode(unit, user.id, 'verify_contact', contact, input.locale));
@@ -214,7 +239,8 @@ export class AccountsService {
     if (input.account.trim() === '') problems.push(problem('account', 'identity.field.account.required'));
     if (input.password === '') problems.push(problem('password', 'identity.field.password.required'));
     if (problems.length > 0) throw invalid(problems);
-    const username = accountUsername(input.account);
+    const typed = parseContact(input.account);
+    const username = typed ? await this.usernameOf(typed) : accountUsername(input.account);
     const now = this.now();
     // A locked account is refused before its password is even checked: guesses during the lock teach nothing.
     const candidate = this.lockout ? await this.users.findByUsername(username) : null;
@@ -237,7 +263,10 @@ export class AccountsService {
     await this.lockout?.recordSuccess(user.id);
     if (user.kind === 'citizen') {
       const profile = await this.profiles.find(user.id);
-      const contact = parseContact(user.username);
+      // The account's own contact: the phone (sealed in the profile) of a phone account, else the e-mail username.
+      const contact = user.username.startsWith(PHONE_USERNAME_PREFIX)
+        ? profile?.phone ? parseContact(profile.phone) : null
+        : parseContact(user.username);
       if (profile && profile.contactVerifiedAt === null && contact) {
         await this.inTransaction((unit) => this.sendCode(unit, user.id, 'verify_contact', contact, input.locale));
         return { status: 'verificationRequired', account: contact.value };
@@ -251,7 +280,7 @@ export class AccountsService {
     const problems: FieldProblem[] = [];
     const contact = checkContact('account', input.account, problems);
     if (!contact) throw invalid(problems);
-    const user = await this.users.findByUsername(contact.value);
+    const user = await this.users.findByUsername(await this.usernameOf(contact));
     if (user && user.kind === 'citizen') {
       await this.inTransaction((unit) => this.sendCode(unit, user.id, 'reset_password', contact, input.locale));
     }
@@ -268,7 +297,7 @@ export class AccountsService {
     checkCodeFormat(input.code, problems);
     checkPassword('password', input.password, problems);
     if (problems.length > 0 || !contact) throw invalid(problems);
-    const user = await this.users.findByUsername(contact.value);
+    const user = await this.users.findByUsername(await this.usernameOf(contact));
     if (!user || user.kind !== 'citizen') throw codeInvalid();
     if (!(await this.codes.check(this.codeStore, user.id, 'reset_password', input.code.trim()))) throw codeInvalid();
     await this.passwords.setPassword(user.id, input.password);

@@ -24,7 +24,10 @@ export interface SessionTable {
 /** What a citizen tells us about themselves, reused to prefill forms. One row per citizen account. */
 export interface CitizenProfileTable {
   user_id: number;
+  /** Sealed (`pd1.…`, platform/crypto) since issue #8; plaintext in rows `motcua data:encrypt` has not reached. */
   personal_id: string | null;
+  /** Blind index of the identity number (HMAC-SHA256 of the 12 digits). */
+  personal_id_index: ColumnType<string | null, string | null | undefined, string | null>;
   full_name: string;
   /** Read it with to_char(birth_date, 'YYYY-MM-DD'): drivers turn a bare `date` into a time-zone-shifted Date. */
   birth_date: ColumnType<string | null, string | null | undefined, string | null>;
@@ -32,7 +35,10 @@ export interface CitizenProfileTable {
   province_code: string | null;
   commune_code: string | null;
   address_line: string | null;
+  /** Sealed like personal_id. */
   phone: string | null;
+  /** Blind index of the phone in national format. */
+  phone_index: ColumnType<string | null, string | null | undefined, string | null>;
   email: string | null;
   /** When the account's own phone or e-mail (its username) was proven with a one-time code; null while pending. */
   contact_verified_at: NullableTimestamp;
@@ -61,6 +67,7 @@ export interface OneTimeCodeTable {
   user_id: number;
   purpose: OneTimeCodePurpose;
   channel: 'sms' | 'email';
+  /** A phone is sealed (platform/crypto); an e-mail address is plain. */
   recipient: string;
   code_hash: string;
   attempts: Generated<number>;
@@ -143,6 +150,8 @@ export interface WebauthnChallengeTable {
 
 export interface IdentityTables {
   totp_authenticator: TotpAuthenticatorTable;
+  webauthn_credential: WebauthnCredentialTable;
+  webauthn_challenge: WebauthnChallengeTable;
   recovery_code: RecoveryCodeTable;
   sign_in_failure: SignInFailureTable;
   external_identity: ExternalIdentityTable;
@@ -150,7 +159,5 @@ export interface IdentityTables {
   citizen_profile: CitizenProfileTable;
   consent: ConsentTable;
   one_time_code: OneTimeCodeTable;
-  webauthn_credential: WebauthnCredentialTable;
-  webauthn_challenge: WebauthnChallengeTable;
   citizen_organisation: CitizenOrganisationTable;
 }

@@ -11,6 +11,7 @@ import { createUsersService, importUnits, type UserView } from '../admin/index.j
 import { createNotificationService, notificationDevRoutes, type NotificationService } from '../notifications/index.js';
 import {
   consentNoticeVersion,
+  contactUsername,
   createIdentityServices,
   csrfPlugin,
   identityRoutes,
@@ -117,7 +118,8 @@ describe('citizen journey', () => {
       .selectFrom('consent')
       .innerJoin('app_user', 'app_user.id', 'consent.user_id')
       .select(['consent.notice_version', 'consent.ip', 'consent.purpose', 'consent.given_at'])
-      .where('app_user.username', '=', '0912345001')
+      // A phone account's username is the phone's blind index (issue #8), never the number.
+      .where('app_user.username', '=', await contactUsername(database.cipher, { kind: 'phone', value: '0912345001' }))
       .executeTakeFirstOrThrow();
     assert.equal(consent.notice_version, consentNoticeVersion);
     assert.equal(consent.purpose, 'account');
@@ -212,7 +214,7 @@ describe('citizen journey', () => {
     assert.match(shown.body, /Đã lưu thông tin của bạn/);
     assert.match(shown.body, /value="037190012345"/);
 
-    const userId = (await createUsersService(database).getByUsername('0912345001')).id;
+    const userId = (await createUsersService(database).getByUsername(await contactUsername(database.cipher, { kind: 'phone', value: '0912345001' }))).id;
     assert.deepEqual(await identity.profiles.get(userId), {
       userId,
       personalId: '037190012345',

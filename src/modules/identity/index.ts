@@ -26,7 +26,7 @@ export type { SessionPluginOptions, SessionPolicy, SessionStore, StoredSession }
 export { csrfPlugin, CsrfField, csrfAction, renewCsrfSecret, CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER } from '../../platform/http/csrf.js';
 export type { CsrfPluginOptions } from '../../platform/http/csrf.js';
 
-export { AccountsService, consentNoticeVersion, accountConsentPurpose } from './accounts.service.js';
+export { AccountsService, consentNoticeVersion, accountConsentPurpose, contactUsername } from './accounts.service.js';
 export type { RegistrationInput, SignInOutcome, IdentityUnitOfWork, InTransaction } from './accounts.service.js';
 export { ProfileService, parseBirthDate } from './profile.service.js';
 export type { ProfileView, ProfileInput, OrganisationView, OrganisationInput, UnitOption } from './profile.service.js';
@@ -124,8 +124,8 @@ export function createIdentityServices(database: Database, options: IdentityOpti
     db.transaction().execute((trx) =>
       work({
         users: createUsersService({ ...database, db: trx }, userOptions),
-        profiles: new ProfileRepository(trx),
-        codes: new OneTimeCodeRepository(trx),
+        profiles: new ProfileRepository(trx, database.cipher),
+        codes: new OneTimeCodeRepository(trx, database.cipher),
         sessions: new SessionRepository(trx),
         notify: async (message) => {
           await options.notifications.enqueue(trx, message);
@@ -140,14 +140,14 @@ export function createIdentityServices(database: Database, options: IdentityOpti
   const accounts = new AccountsService(
     inTransaction,
     users,
-    new ProfileRepository(db),
-    new OneTimeCodeRepository(db),
+    new ProfileRepository(db, database.cipher),
+    new OneTimeCodeRepository(db, database.cipher),
     new AppUserPasswordWriter(db, options.hashParams),
-    { codeSecret: options.secret, ...timing, lockout, ...(secondFactor ? { secondFactor: { service: secondFactor, required: true } } : {}) },
+    { codeSecret: options.secret, cipher: database.cipher, ...timing, lockout, ...(secondFactor ? { secondFactor: { service: secondFactor, required: true } } : {}) },
   );
-  const profiles = new ProfileService(new ProfileRepository(db), new OrganisationRepository(db), users, createUnitsService(database), timing);
+  const profiles = new ProfileService(new ProfileRepository(db, database.cipher), new OrganisationRepository(db), users, createUnitsService(database), timing);
   const sessionStore = new SessionRepository(db);
-  const providerSignIn = new ProviderSignInService(db, (trx) => createUsersService({ ...database, db: trx }, userOptions), options.now);
+  const providerSignIn = new ProviderSignInService(db, database.cipher, (trx) => createUsersService({ ...database, db: trx }, userOptions), options.now);
   const securityKeys =
     secondFactor && options.securityKeys ? new SecurityKeyService(db, lockout, secondFactor, { ...options.securityKeys, ...timing }) : null;
   return { accounts, profiles, sessionStore, sessions: new SessionsService(sessionStore, options.now), secondFactor, securityKeys, lockout, providerSignIn };

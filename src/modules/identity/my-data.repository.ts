@@ -1,16 +1,24 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
+import type { FieldCipher } from '../../platform/crypto/index.js';
 
 /** The SQL of the "my data" page (Decree 13/2023/NĐ-CP): what the account holds, who read its dossiers, erasure. */
 export class MyDataRepository {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly cipher: FieldCipher,
+  ) {}
 
   async account(userId: number) {
     return this.db.selectFrom('app_user').select(['id', 'kind', 'username', 'display_name', 'created_at']).where('id', '=', userId).executeTakeFirst();
   }
 
+  /** The profile as the citizen gave it: identity number and phone opened; the blind indexes are not theirs to read. */
   async profile(userId: number) {
-    return this.db.selectFrom('citizen_profile').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    const row = await this.db.selectFrom('citizen_profile').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    if (!row) return undefined;
+    const { personal_id_index: _personalIdIndex, phone_index: _phoneIndex, ...rest } = row;
+    return { ...rest, personal_id: await this.cipher.openOptional(row.personal_id), phone: await this.cipher.openOptional(row.phone) };
   }
 
   async consents(userId: number) {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { CommonErrors, DomainError } from '../../platform/errors/errors.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
+import type { FieldCipher } from '../../platform/crypto/index.js';
 import type { SessionUser } from '../../platform/http/auth.js';
 import type { UsersService } from '../admin/index.js';
 import { accountConsentPurpose, consentNoticeVersion } from './accounts.service.js';
@@ -24,6 +25,7 @@ export type ProviderOutcome =
 export class ProviderSignInService {
   constructor(
     private readonly db: Kysely<Schema>,
+    private readonly cipher: FieldCipher,
     /** The users service over a given transaction (account creation writes user, profile, consent and link at once). */
     private readonly usersIn: (db: Kysely<Schema>) => UsersService,
     private readonly now: () => Date = () => new Date(),
@@ -44,7 +46,7 @@ export class ProviderSignInService {
         if (!link) {
           await trx.insertInto('external_identity').values({ provider, subject: claims.subject, user_id: actor.id, linked_at: now, last_signed_in_at: now }).execute();
         }
-        await new ProfileRepository(trx).applyVerifiedIdentity(actor.id, claims, provider, now);
+        await new ProfileRepository(trx, this.cipher).applyVerifiedIdentity(actor.id, claims, provider, now);
       });
       return { status: 'linked', userId: actor.id };
     }
@@ -53,7 +55,7 @@ export class ProviderSignInService {
     if (kind.kind !== 'citizen') throw new DomainError(IdentityErrors.identityLinkNotForOfficers);
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('external_identity').set({ last_signed_in_at: now }).where('provider', '=', provider).where('subject', '=', claims.subject).execute();
-      await new ProfileRepository(trx).applyVerifiedIdentity(link.user_id, claims, provider, now);
+      await new ProfileRepository(trx, this.cipher).applyVerifiedIdentity(link.user_id, claims, provider, now);
     });
     return { status: 'signedIn', userId: link.user_id };
   }
@@ -72,7 +74,7 @@ export class ProviderSignInService {
     const username = `${provider}.${createHash('sha256').update(`${provider}\0${claims.subject}`).digest('hex').slice(0, 24)}`;
     return this.db.transaction().execute(async (trx) => {
       const user = await this.usersIn(trx).create({ kind: 'citizen', username, displayName: claims.fullName, password: randomBytes(32).toString('base64url') });
-      const profiles = new ProfileRepository(trx);
+      const profiles = new ProfileRepository(trx, this.cipher);
       await profiles.applyVerifiedIdentity(user.id, claims, provider, now);
       // Decree 13/2023/NĐ-CP art. 11: consent is explicit, specific to a purpose and recorded so it can be proven.
       await profiles.insertConsent({ userId: user.id, purpose: accountConsentPurpose, noticeVersion: consentNoticeVersion, givenAt: now, ip: input.ip });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
+import type { FieldCipher } from '../../platform/crypto/index.js';
 import type { OneTimeCodePurpose } from './identity.tables.js';
 
 export interface CodeRecord {
@@ -23,7 +24,10 @@ export interface NewCode {
 
 /** SQL for one_time_code. Every query here is served by index one_time_code_user or the primary key. */
 export class OneTimeCodeRepository {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly cipher: FieldCipher,
+  ) {}
 
   async insert(code: NewCode): Promise<number> {
     const row = await this.db
@@ -32,7 +36,8 @@ export class OneTimeCodeRepository {
         user_id: code.userId,
         purpose: code.purpose,
         channel: code.channel,
-        recipient: code.recipient,
+        // Codes sent by SMS name a phone number: sealed (Decree 13/2023; the address is never read back).
+        recipient: code.channel === 'sms' ? await this.cipher.seal(code.recipient) : code.recipient,
         code_hash: code.codeHash,
         created_at: code.createdAt,
         expires_at: code.expiresAt,

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
+import type { FieldCipher } from '../../platform/crypto/index.js';
 import type { Sex } from './personal-id.js';
 
 /** A profile row as the services see it; the birth date stays the YYYY-MM-DD string it was typed as. */
@@ -40,9 +41,15 @@ export interface ConsentRecord {
   ip: string | null;
 }
 
-/** SQL for citizen_profile and consent. Pass a transaction to combine calls atomically. */
+/**
+ * SQL for citizen_profile and consent. Pass a transaction to combine calls atomically. The identity number and
+ * the phone are sealed here on write (with their blind indexes) and opened on read: services see plaintext.
+ */
 export class ProfileRepository {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly cipher: FieldCipher,
+  ) {}
 
   /** Served by the primary key. */
   async find(userId: number): Promise<ProfileRecord | undefined> {
@@ -68,14 +75,14 @@ export class ProfileRepository {
     if (!row) return undefined;
     return {
       userId: row.user_id,
-      personalId: row.personal_id,
+      personalId: await this.cipher.openOptional(row.personal_id),
       fullName: row.full_name,
       birthDate: row.birth_date,
       sex: row.sex,
       provinceCode: row.province_code,
       communeCode: row.commune_code,
       addressLine: row.address_line,
-      phone: row.phone,
+      phone: await this.cipher.openOptional(row.phone),
       email: row.email,
       contactVerifiedAt: row.contact_verified_at === null ? null : new Date(row.contact_verified_at),
       identityVerifiedAt: row.identity_verified_at === null ? null : new Date(row.identity_verified_at),
@@ -87,7 +94,7 @@ export class ProfileRepository {
   async insert(userId: number, fields: ProfileFields, contactVerifiedAt: Date | null, now: Date): Promise<void> {
     await this.db
       .insertInto('citizen_profile')
-      .values({ user_id: userId, ...columnsOf(fields), contact_verified_at: contactVerifiedAt, updated_at: now })
+      .values({ user_id: userId, ...(await this.columnsOf(fields)), contact_verified_at: contactVerifiedAt, updated_at: now })
       .execute();
   }
 
@@ -96,7 +103,7 @@ export class ProfileRepository {
    * counts as verified: `contactVerifiedAt` is then set). An existing row keeps its verification time.
    */
   async save(userId: number, fields: ProfileFields, now: Date): Promise<void> {
-    const columns = columnsOf(fields);
+    const columns = await this.columnsOf(fields);
     await this.db
       .insertInto('citizen_profile')
       .values({ user_id: userId, ...columns, contact_verified_at: now, updated_at: now })
@@ -110,7 +117,8 @@ export class ProfileRepository {
    */
   async applyVerifiedIdentity(userId: number, fields: VerifiedIdentityFields, provider: string, now: Date): Promise<void> {
     const verified = {
-      personal_id: fields.personalId,
+      personal_id: await this.cipher.seal(fields.personalId),
+      personal_id_index: await this.cipher.blindIndex('personalId', fields.personalId),
       full_name: fields.fullName,
       birth_date: fields.birthDate,
       sex: fields.sex,
@@ -120,11 +128,19 @@ export class ProfileRepository {
     };
     await this.db
       .insertInto('citizen_profile')
-      .values({ user_id: userId, ...verified, phone: fields.phone, email: fields.email, contact_verified_at: now })
+      .values({
+        user_id: userId,
+        ...verified,
+        phone: await this.cipher.sealOptional(fields.phone),
+        phone_index: await this.cipher.blindIndex('phone', fields.phone),
+        email: fields.email,
+        contact_verified_at: now,
+      })
       .onConflict((oc) =>
         oc.column('user_id').doUpdateSet({
           ...verified,
           phone: sql<string | null>`coalesce(citizen_profile.phone, excluded.phone)`,
+          phone_index: sql<string | null>`case when citizen_profile.phone is null then excluded.phone_index else citizen_profile.phone_index end`,
           email: sql<string | null>`coalesce(citizen_profile.email, excluded.email)`,
         }),
       )
@@ -140,6 +156,28 @@ export class ProfileRepository {
       .where('contact_verified_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Accounts whose profile holds this identity number (by blind index; index citizen_profile_personal_id_index).
+   * Never used to link an identity provider's person to an account: that is an explicit act of the citizen.
+   */
+  async userIdsByPersonalId(personalId: string): Promise<number[]> {
+    const index = await this.cipher.blindIndex('personalId', personalId);
+    if (index === null) return [];
+    const rows = await this.db.selectFrom('citizen_profile').select('user_id').where('personal_id_index', '=', index).orderBy('user_id').execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  /** The stored columns of the fields: identity number and phone sealed, with their blind indexes. */
+  private async columnsOf(fields: ProfileFields) {
+    return {
+      ...columnsOf(fields),
+      personal_id: await this.cipher.sealOptional(fields.personalId),
+      personal_id_index: await this.cipher.blindIndex('personalId', fields.personalId),
+      phone: await this.cipher.sealOptional(fields.phone),
+      phone_index: await this.cipher.blindIndex('phone', fields.phone),
+    };
   }
 
   async insertConsent(consent: ConsentRecord): Promise<void> {

@@ -51,7 +51,7 @@ export async function startNotificationDelivery(options: {
   const channels: Map<ChannelName, NotificationChannel> = createChannels(
     channelSettings(config, sandbox ? { url: sandbox.url, smtpPort: sandbox.smtpPort || config.notifySandboxSmtpPort } : undefined),
   );
-  const dispatcher = new NotificationDispatcher(new NotificationsRepository(options.database.db), channels, { ...dispatcherSettings(config), logger });
+  const dispatcher = new NotificationDispatcher(new NotificationsRepository(options.database.db, options.database.cipher), channels, { ...dispatcherSettings(config), logger });
   dispatcher.start();
   logger.info({ action: 'notifications.delivery_started', sandbox: sandbox?.url ?? null }, 'notification delivery started');
   return {

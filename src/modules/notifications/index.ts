@@ -13,7 +13,7 @@ import { NotificationsRepository } from './notifications.repository.js';
 import { NotificationService } from './notifications.service.js';
 import type { ChannelName } from './notifications.tables.js';
 
-export { NotificationService, notificationChannels, renderTemplate, redactMessage, defaultPreferences, SUBSCRIBER_UPDATE_TEMPLATE } from './notifications.service.js';
+export { NotificationService, applicantMessages, notificationChannels, renderTemplate, redactMessage, defaultPreferences, SUBSCRIBER_UPDATE_TEMPLATE } from './notifications.service.js';
 export type { NotificationRequest, OutboxMessageView, RenderedMessage } from './notifications.service.js';
 export type { ChannelName, NotificationStatus } from './notifications.tables.js';
 export type { ChannelPreferences } from './notifications.repository.js';
@@ -41,7 +41,7 @@ export { channelSettings, usesSandbox, sandboxUrlOf, inboundWebhookEnabled, disp
 export type { NotificationDevRouteDeps, NotificationPreferenceRouteDeps, InboundRouteDeps } from './notifications.routes.js';
 
 export function createNotificationService(database: Database): NotificationService {
-  return new NotificationService(new NotificationsRepository(database.db));
+  return new NotificationService(new NotificationsRepository(database.db, database.cipher));
 }
 
 /** The dispatcher over the database's outbox; `start()` it in a worker, `stop()` before closing the database. */
@@ -50,7 +50,7 @@ export function createNotificationDispatcher(
   channels: ReadonlyMap<ChannelName, NotificationChannel>,
   options: DispatcherOptions & { logger?: Logger } = {},
 ): NotificationDispatcher {
-  return new NotificationDispatcher(new NotificationsRepository(database.db), channels, options);
+  return new NotificationDispatcher(new NotificationsRepository(database.db, database.cipher), channels, options);
 }
 
 /** Answers inbound texts with the public lookup (`LookupService` of the lookup module). */
@@ -58,5 +58,5 @@ export function createInboundService(
   database: Database,
   deps: { notifications: NotificationService; lookup: DossierLookup; perSenderPerHour: number },
 ): InboundService {
-  return new InboundService(database.db, new NotificationsRepository(database.db), deps.notifications, deps.lookup, { perSenderPerHour: deps.perSenderPerHour });
+  return new InboundService(database.db, new NotificationsRepository(database.db, database.cipher), deps.notifications, deps.lookup, { perSenderPerHour: deps.perSenderPerHour });
 }

@@ -77,7 +77,7 @@ before(async () => {
   if (database.kind === 'postgres') second = await openDatabase({ url: database.url, poolSize: 5 });
   sandbox = await NotificationSandbox.start({ httpPort: 0, smtpPort: 0, smsApiKey: smsKey, zaloAccessToken: zaloToken });
   notifications = createNotificationService(database);
-  repository = new NotificationsRepository(database.db);
+  repository = new NotificationsRepository(database.db, database.cipher);
 });
 
 after(async () => {
@@ -99,7 +99,7 @@ describe('NotificationDispatcher', () => {
     const ids = [...(await enqueueMany(20, 'email', 'pair')), ...(await enqueueMany(20, 'sms', 'pair')), ...(await enqueueMany(20, 'zalo', 'pair'))];
     const calls: { id: number; channel: ChannelName; at: number }[] = [];
     const one = new NotificationDispatcher(repository, watched(realChannels(), calls), { dispatcherId: 'one', batchSize: 4, pollIntervalMs: 10 });
-    const twoRepo = new NotificationsRepository((second ?? database).db);
+    const twoRepo = new NotificationsRepository((second ?? database).db, (second ?? database).cipher);
     const callsTwo: { id: number; channel: ChannelName; at: number }[] = [];
     const two = new NotificationDispatcher(twoRepo, watched(realChannels(), callsTwo), { dispatcherId: 'two', batchSize: 4, pollIntervalMs: 10 });
     one.start();

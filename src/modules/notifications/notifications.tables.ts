@@ -16,8 +16,10 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 export interface NotificationOutboxTable {
   id: Generated<number>;
   channel: ChannelName;
-  /** E-mail address, mobile number in national format (0xxxxxxxxx), or a Zalo user id. */
+  /** E-mail address (plain), or a mobile number / Zalo user id sealed (`pd1.…`, platform/crypto; plaintext in old rows). */
   recipient: string;
+  /** Blind index of a sealed recipient (null for e-mail). */
+  recipient_index: ColumnType<string | null, string | null | undefined, string | null>;
   /** Message-catalogue key prefix of the template, e.g. `identity.message.verifyCode`. */
   template_key: string;
   params: ColumnType<Record<string, string | number>, string, string>;
@@ -57,7 +59,10 @@ export interface NotificationSubscriptionTable {
   id: Generated<number>;
   dossier_id: number;
   channel: 'sms' | 'zalo';
+  /** Sealed phone or Zalo user id. */
   address: string;
+  /** Its blind index: one live subscription per dossier, channel and address_index. */
+  address_index: ColumnType<string | null, string | null | undefined, string | null>;
   locale: ColumnType<'vi' | 'en', 'vi' | 'en' | undefined, 'vi' | 'en'>;
   created_at: Generated<Date>;
   cancelled_at: NullableTimestamp;
@@ -67,6 +72,7 @@ export interface NotificationSubscriptionTable {
 export interface NotificationInboundTable {
   id: Generated<number>;
   channel: 'sms' | 'zalo';
+  /** Blind index of the sender's number or Zalo id (rate limit per sender); never the number. */
   sender: string;
   provider_message_id: string | null;
   command: string;

@@ -87,7 +87,7 @@ before(async () => {
   const forms = createFormsService(database);
   submission = createSubmissionService(database, { forms, notifications: createNotificationService(database), draftLifetimeDays: 30, clock: () => now });
   vault = createVaultService(database, { drafts: submission, forms });
-  repository = new DossierRepository(database.db);
+  repository = new DossierRepository(database.db, database.cipher);
 });
 
 after(async () => {

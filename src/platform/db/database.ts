@@ -7,7 +7,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database as Schema } from './schema.js';
 import { demoDataEncryptionKeys } from '../config/config.js';
-import { FieldCipher, type MasterKey } from '../crypto/index.js';
+import { FieldCipher, OpenSealedSnapshotsPlugin, type MasterKey } from '../crypto/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
 
 export type DatabaseKind = 'embedded' | 'postgres';
@@ -65,13 +65,15 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
   // Extensions must be passed in the options object (TOOLS.md): a second positional argument drops them.
   const pglite = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, unaccent } });
   await pglite.waitReady;
-  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+  let cipher: FieldCipher | undefined;
+  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite), plugins: [new OpenSealedSnapshotsPlugin(() => cipher!)] });
+  // One process, one session: keys never change behind its back, and a read during a transaction would wait for it.
+  cipher = new FieldCipher(db.withoutPlugins(), options.masterKeys ?? demoDataEncryptionKeys, { refreshMs: 0 });
   return {
     kind: 'embedded',
     url: '',
     db,
-    // One process, one session: keys never change behind its back, and a read during a transaction would wait for it.
-    cipher: new FieldCipher(db, options.masterKeys ?? demoDataEncryptionKeys, { refreshMs: 0 }),
+    cipher,
     async scriptTransaction(fn) {
       // Take the dialect's single session so no other query interleaves with the script.
       return db.connection().execute(async () =>
@@ -108,12 +110,14 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
   // An idle connection dropped by the server (restart, failover, a test dropping its database) must not crash the
   // process: the pool discards it and the next query opens a new one.
   pool.on('error', (error) => options.onIdleError?.(error));
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  let cipher: FieldCipher | undefined;
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [new OpenSealedSnapshotsPlugin(() => cipher!)] });
+  cipher = new FieldCipher(db.withoutPlugins(), options.masterKeys ?? demoDataEncryptionKeys, { refreshMs: CURRENT_KEY_REFRESH_MS });
   return {
     kind: 'postgres',
     url: options.url,
     db,
-    cipher: new FieldCipher(db, options.masterKeys ?? demoDataEncryptionKeys, { refreshMs: CURRENT_KEY_REFRESH_MS }),
+    cipher,
     async scriptTransaction(fn) {
       const client = await pool.connect();
       try {
