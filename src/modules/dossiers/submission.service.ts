@@ -3,6 +3,7 @@ import type { Transaction } from 'kysely';
 import type { SessionUser } from '../../platform/http/auth.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import { DomainError, type FieldProblem } from '../../platform/errors/errors.js';
+import { appendAudit } from '../../platform/audit/index.js';
 import type { DossierRepository } from './dossier.repository.js';
 import type { ApplicantSnapshot, DossierStatus, ResultDelivery } from './dossiers.tables.js';
 import { SubmissionErrors } from './submission.errors.js';
@@ -35,6 +36,12 @@ export interface SubmissionPorts {
   draftLifetimeDays: number;
   /** Told after the applicant answered a supplement request (the workflow resumes the deadline clock). */
   afterSupplementAnswered?: (dossierId: number) => Promise<unknown>;
+  /**
+   * Runs inside the withdrawal's transaction, the dossier row locked: the back office closes the dossier's open work
+   * (the workflow engine's tasks) and tells the officers who held it. Returns what it closed, for the control slip
+   * and the audit trail.
+   */
+  onWithdrawn?: (trx: Transaction<Schema>, withdrawal: { dossierId: number; code: string; at: Date }) => Promise<WithdrawalClosure>;
   clock?: () => Date;
 }
 
@@ -51,6 +58,11 @@ export interface DraftView {
   expiresAt: Date;
   updatedAt: Date;
   uploads: { id: number; fieldId: string; fileName: string; size: number; mime: string; pages: number | null; source: 'upload' | 'vault' }[];
+}
+
+/** The back office's work a withdrawal closed: each open task, and the officers told about it. */
+export interface WithdrawalClosure {
+  tasks: { taskId: number; agencyId: number; stepName: string; stepDueAt: Date | null; notified: number[] }[];
 }
 
 export interface SubmitOutcome {
@@ -359,19 +371,50 @@ export class SubmissionService {
     };
   }
 
+  /**
+   * The applicant withdraws the dossier (state 7). Allowed only before its result is ready: once the agency has
+   * decided and issued the result, there is nothing left to withdraw (a result ready or returned stays on record).
+   * One transaction, the dossier row locked (as every officer's transition locks it): the back office's open tasks
+   * close with it (`onWithdrawn`), so an officer acting on one at the same moment either wins first (and the
+   * withdrawal then closes the task that follows) or finds the dossier changed.
+   */
   async withdraw(actor: SessionUser, code: string, reason: string): Promise<void> {
     await this.repository.transaction(async (trx) => {
       const row = await this.ownDossier(actor, code, trx);
       if (!WITHDRAWABLE.includes(row.status)) throw new DomainError(SubmissionErrors.cannotWithdraw, { params: { code } });
+      const now = this.clock();
+      const closed = (await this.ports.onWithdrawn?.(trx, { dossierId: row.id, code: row.code, at: now })) ?? { tasks: [] };
       await this.repository.setStatus(trx, row.id, 'withdrawn', { completedAt: true });
+      // The control slip (form 06): the step the dossier was at and the agency holding it when the applicant withdrew.
+      const held = closed.tasks.find((t) => t.agencyId === row.holder_agency_id) ?? closed.tasks[0];
       await this.repository.insertEvent(trx, {
         dossierId: row.id,
+        at: now,
         actorUserId: actor.id,
         actorKind: 'citizen',
         action: 'withdrawn',
         fromStatus: row.status,
         toStatus: 'withdrawn',
+        fromAgencyId: row.holder_agency_id,
+        toAgencyId: row.holder_agency_id,
         reason: reason.slice(0, 1000) || null,
+        stepName: held?.stepName ?? null,
+        stepDueAt: held?.stepDueAt ?? null,
+      });
+      await appendAudit(trx, {
+        actorUserId: actor.id,
+        actorKind: 'citizen',
+        action: 'dossier.withdraw',
+        subjectType: 'dossier',
+        subjectId: row.id,
+        agencyId: row.holder_agency_id,
+        at: now,
+        details: {
+          code: row.code,
+          fromStatus: row.status,
+          toStatus: 'withdrawn',
+          closedTasks: closed.tasks.map((t) => ({ taskId: t.taskId, agencyId: t.agencyId, notified: t.notified })),
+        },
       });
       await this.ports.notify(trx, { dossierId: row.id, code: row.code, applicant: row.applicant, template: 'dossier.withdrawn', params: { code: row.code, procedure: row.procedure_name } });
       await dossierChanged(trx, row.code);

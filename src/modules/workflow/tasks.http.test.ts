@@ -285,6 +285,45 @@ describe('two officers, one task', () => {
   });
 });
 
+describe('the applicant withdraws while an officer has the task open', () => {
+  test('the task leaves the inbox, the officer is told above it, and acting on the stale page is a conflict', async () => {
+    const citizen = new TestBrowser(app, '10.8.3.1');
+    await signInCitizen(citizen, 'citizen@demo.motcua.vn', 'Demo@2026');
+    const code = await submitOnline(citizen);
+    const desk = await officer('hoalu.desk', '10.8.3.2');
+    const page = await desk.get(`/can-bo/ho-so/${code}`);
+    const receive = postedFields(page.body, '/tiep-nhan');
+    assert.equal((await desk.post(receive.action, receive.fields, { csrf: receive.fields._csrf ?? null })).statusCode, 303);
+
+    const handler = await officer('hoalu.handler', '10.8.3.3');
+    const taskUrl = await taskLinkIn(handler, code);
+    await act(handler, taskUrl, 'nhan-viec');
+    const stale = postedFields((await handler.get(taskUrl)).body, '/chuyen-tiep');
+
+    const form = postedFields((await citizen.get(`/ho-so/${code}/rut`)).body);
+    const withdrawn = await citizen.post(form.action, { ...form.fields, reason: 'Nộp nhầm' }, { csrf: form.fields._csrf ?? null });
+    assert.equal(withdrawn.statusCode, 303);
+    assert.equal((await dossierRow(code)).status, 'withdrawn');
+
+    const inbox = await handler.get('/can-bo/viec-can-lam');
+    const table = inbox.body.slice(inbox.body.indexOf('<table'));
+    assert.ok(!table.split('<tr').some((r) => r.includes(`>${code}</a>`)), 'no longer a row of the inbox');
+    const alert = inbox.body.slice(inbox.body.indexOf('id="alerts"'), inbox.body.indexOf('<table')).split('<li').find((li) => li.includes(`>${code}</a>`));
+    assert.ok(alert, 'an alert names the dossier');
+    assert.match(alert, /người nộp đã rút hồ sơ/);
+
+    const conflict = await handler.post(stale.action, stale.fields, { csrf: stale.fields._csrf ?? null });
+    assert.equal(conflict.statusCode, 409);
+    assert.match(conflict.body, /DOSSIER_CHANGED/);
+    const now = await handler.get(taskUrl);
+    assert.equal(now.statusCode, 200, 'the closed task can still be read');
+    assert.ok(!now.body.includes('/chuyen-tiep'), 'with no action left');
+    const events = await database.db.selectFrom('dossier_event').select(['action', 'step_name']).where('dossier_id', '=', (await dossierRow(code)).id).where('action', '=', 'withdrawn').execute();
+    assert.deepEqual(events.map((e) => e.action), ['withdrawn']);
+    assert.ok(events[0]!.step_name, 'the control slip names the step the dossier was at');
+  });
+});
+
 describe('bulk assignment from the inbox', () => {
   test('a leader lists the agency’s tasks, ticks one and assigns it to a handler', async () => {
     const citizen = new TestBrowser(app, '10.8.2.1');

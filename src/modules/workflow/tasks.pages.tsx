@@ -68,7 +68,7 @@ export function InboxPageView({ ctx, inbox, notice, errors = [] }: { ctx: ViewCo
           <ul>
             {inbox.alerts.map((a) => (
               <li key={`${a.taskId}-${a.kind}`}>
-                <a href={taskPaths.task(a.taskId)}>{a.code}</a> — {a.stepName}: {t(`workflow.alert.${a.kind}`, { dueAt: formatDateTime(ctx, a.dueAt) })}
+                <a href={taskPaths.task(a.taskId)}>{a.code}</a> — {a.stepName}: {t(`workflow.alert.${a.kind}`, { dueAt: formatDateTime(ctx, a.dueAt), at: formatDateTime(ctx, a.sentAt) })}
               </li>
             ))}
           </ul>

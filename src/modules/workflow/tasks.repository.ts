@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import type { DossierStatus } from '../dossiers/index.js';
 import type { PlannedStep } from './tasks.plan.js';
-import type { ProcessRole, ProcessStepKind, TaskStatus, Timing } from './workflow.tables.js';
+import type { AlertKind, ProcessRole, ProcessStepKind, TaskStatus, Timing } from './workflow.tables.js';
 import { DossierRecordsRepository, type DossierEventRecord } from './dossier-records.repository.js';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
@@ -56,8 +56,8 @@ export class TasksRepository extends DossierRecordsRepository {
   }
 
   /** Officers of an agency (for assignment and escalation), optionally only those holding `role`. */
-  async officersOf(agencyId: number, role?: string) {
-    let q = this.db.selectFrom('app_user').select(['id', 'display_name', 'roles']).where('kind', '=', 'officer').where('agency_id', '=', agencyId);
+  async officersOf(agencyId: number, role?: string, db: Db = this.db) {
+    let q = db.selectFrom('app_user').select(['id', 'display_name', 'roles']).where('kind', '=', 'officer').where('agency_id', '=', agencyId);
     if (role) q = q.where(sql<boolean>`${role} = any(roles)`);
     return q.orderBy('display_name').execute();
   }
@@ -356,13 +356,25 @@ export class TasksRepository extends DossierRecordsRepository {
     return row ? row.row_version : null;
   }
 
-  /** Other open tasks of the dossier (cancelled when it stops). */
+  /** Other open tasks of the dossier (cancelled when it stops or is withdrawn; `outcome` says which). */
   async cancelOpenTasks(trx: Transaction<Schema>, dossierId: number, at: Date, outcome: string): Promise<void> {
     await trx
       .updateTable('dossier_task')
       .set({ status: 'cancelled', outcome, finished_at: at, row_version: sql`row_version + 1` })
       .where('dossier_id', '=', dossierId)
       .where('status', 'in', ['open', 'paused'])
+      .execute();
+  }
+
+  /** The dossier's open and paused tasks, locked (closed when the applicant withdraws). */
+  async unfinishedTasks(trx: Transaction<Schema>, dossierId: number) {
+    return trx
+      .selectFrom('dossier_task')
+      .select(['id', 'agency_id', 'role', 'assignee_id', 'step_name', 'due_at', 'status'])
+      .where('dossier_id', '=', dossierId)
+      .where('status', 'in', ['open', 'paused'])
+      .orderBy('id')
+      .forUpdate()
       .execute();
   }
 
@@ -491,7 +503,7 @@ export class TasksRepository extends DossierRecordsRepository {
   }
 
   /** Records an alert; false when one of that kind exists already (another worker or a retry sent it). */
-  async insertAlert(trx: Db, taskId: number, kind: 'due_soon' | 'overdue', recipients: number[], at: Date): Promise<boolean> {
+  async insertAlert(trx: Db, taskId: number, kind: AlertKind, recipients: number[], at: Date): Promise<boolean> {
     const row = await trx
       .insertInto('dossier_task_alert')
       .values({ task_id: taskId, kind, recipients, sent_at: at })
@@ -501,15 +513,18 @@ export class TasksRepository extends DossierRecordsRepository {
     return row !== undefined;
   }
 
-  /** Alerts about open tasks addressed to an officer, newest first (shown above the inbox). */
-  async alertsFor(userId: number, limit: number) {
+  /**
+   * Alerts addressed to an officer, newest first (shown above the inbox): deadline alerts while their task is open,
+   * and "withdrawn" alerts (the task closed because the applicant withdrew) sent since `closedSince`.
+   */
+  async alertsFor(userId: number, limit: number, closedSince: Date) {
     return this.db
       .selectFrom('dossier_task_alert as a')
       .innerJoin('dossier_task as t', 't.id', 'a.task_id')
       .innerJoin('dossier as d', 'd.id', 't.dossier_id')
       .select(['a.task_id', 'a.kind', 'a.sent_at', 't.step_name', 't.due_at', 'd.code'])
       .where(sql<boolean>`a.recipients @> array[${userId}]::int[]`)
-      .where('t.status', '=', 'open')
+      .where((eb) => eb.or([eb.and([eb('a.kind', '!=', 'withdrawn'), eb('t.status', '=', 'open')]), eb.and([eb('a.kind', '=', 'withdrawn'), eb('a.sent_at', '>=', closedSince)])]))
       .orderBy('a.sent_at', 'desc')
       .limit(limit)
       .execute();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { verifyAuditChain } from '../../platform/audit/index.js';
 import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase } from '../../platform/db/testing.js';
@@ -7,6 +8,8 @@ import { DomainError } from '../../platform/errors/errors.js';
 import type { SessionUser } from '../../platform/http/auth.js';
 import { formatVietnamTime, seedOfficialCalendar, vietnamInstant } from '../calendar/index.js';
 import { createNotificationService } from '../notifications/index.js';
+import { createSubmissionService, type SubmissionService } from '../dossiers/index.js';
+import type { FormsService } from '../forms/index.js';
 import { createDeskService, createTaskService, type DeskService, type TaskService } from './index.js';
 
 /*
@@ -325,5 +328,100 @@ describe('the deadline sweep', () => {
     assert.ok(merged.items.some((i) => i.code === code && i.role === 'handler'));
     const dues = merged.items.map((i) => i.dueAt?.getTime() ?? Infinity);
     assert.deepEqual(dues, [...dues].sort((x, y) => x - y), 'ordered by due moment across roles');
+  });
+});
+
+describe('withdrawal by the applicant', () => {
+  let submission: SubmissionService;
+  let citizen: SessionUser;
+  before(() => {
+    citizen = { id: citizenId, kind: 'citizen', displayName: 'Người nộp', agencyId: null, roles: [] };
+    // The dossiers module's service wired as app.ts wires it: the engine closes the tasks in the withdrawal's transaction
+    // (withdrawal reads no e-form).
+    const forms = { bundleFor: () => Promise.reject(new Error('not used by withdrawal')) } as unknown as FormsService;
+    submission = createSubmissionService(database, {
+      forms,
+      notifications: createNotificationService(database),
+      draftLifetimeDays: 30,
+      onWithdrawn: (trx, withdrawal) => tasks.closeForWithdrawal(trx, withdrawal),
+      clock: () => now,
+    });
+  });
+  const unfinished = async (code: string) => database.db.selectFrom('dossier_task').select('id').where('dossier_id', '=', (await dossier(code)).id).where('status', 'in', ['open', 'paused']).execute();
+
+  test('closes the open task, takes it out of the inbox and the sweep, and tells the officer who held it', async () => {
+    const code = await received();
+    const task = await openTask(code);
+    await tasks.claim(handlerA, Number(task.id), task.row_version);
+    now = at('2026-03-10 09:00');
+    await submission.withdraw(citizen, code, 'Nộp nhầm thủ tục');
+
+    const closed = await database.db.selectFrom('dossier_task').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow();
+    assert.deepEqual([closed.status, closed.outcome, closed.timing, local(closed.finished_at)], ['cancelled', 'withdrawn', null, '2026-03-10 09:00']);
+    assert.equal((await dossier(code)).status, 'withdrawn');
+    const inbox = await tasks.inbox(handlerA, { code });
+    assert.equal(inbox.items.length, 0, 'no longer in the inbox');
+    assert.deepEqual(
+      inbox.alerts.filter((a) => a.code === code).map((a) => [a.kind, a.stepName]),
+      [['withdrawn', task.step_name]],
+      'the assignee is told, above the inbox',
+    );
+    assert.equal((await tasks.inbox(leaderA)).alerts.some((a) => a.code === code), false, 'nobody else');
+
+    // The control slip and the audit trail record the withdrawal with the step the dossier was at.
+    const d = await dossier(code);
+    const event = await database.db.selectFrom('dossier_event').selectAll().where('dossier_id', '=', d.id).where('action', '=', 'withdrawn').executeTakeFirstOrThrow();
+    assert.deepEqual([event.actor_kind, event.from_status, event.to_status, event.from_agency_id, event.step_name, event.reason], ['citizen', 'received', 'withdrawn', agencyA, task.step_name, 'Nộp nhầm thủ tục']);
+    assert.equal(event.step_due_at?.getTime(), task.due_at?.getTime());
+    const audit = await database.db.selectFrom('audit_event').selectAll().where('subject_id', '=', String(d.id)).where('action', '=', 'dossier.withdraw').executeTakeFirstOrThrow();
+    assert.equal(audit.actor_kind, 'citizen');
+    assert.deepEqual(audit.details.closedTasks, [{ taskId: Number(task.id), agencyId: agencyA, notified: [handlerA.id] }]);
+
+    // Past the step's due moment, the sweep neither reminds nor escalates it.
+    now = at('2026-03-12 16:00');
+    await tasks.sweepDeadlines();
+    const alerts = await database.db.selectFrom('dossier_task_alert').select('kind').where('task_id', '=', task.id).execute();
+    assert.deepEqual(alerts.map((a) => a.kind), ['withdrawn']);
+    assert.equal((await verifyAuditChain(database.db)).ok, true);
+  });
+
+  test('closes a task paused for a supplement (the resume backstop leaves it closed), telling the role when unassigned', async () => {
+    const code = await received();
+    const task = await openTask(code);
+    await tasks.requestSupplement(handlerA, Number(task.id), task.row_version, [{ name: 'Tờ khai', reason: 'chưa ký' }], '');
+    now = at('2026-03-10 11:00');
+    await submission.withdraw(citizen, code, '');
+    assert.deepEqual(await unfinished(code), []);
+    assert.equal((await tasks.sweepDeadlines()).resumed, 0);
+    assert.deepEqual(await unfinished(code), [], 'not reopened');
+    const alert = await database.db.selectFrom('dossier_task_alert').selectAll().where('task_id', '=', task.id).executeTakeFirstOrThrow();
+    const handlersOfA = await database.db.selectFrom('app_user').select('id').where('agency_id', '=', agencyA).where(sql<boolean>`'handler' = any(roles)`).execute();
+    assert.equal(alert.kind, 'withdrawn');
+    assert.ok(alert.recipients.includes(handlerA.id));
+    assert.deepEqual([...alert.recipients].sort(), handlersOfA.map((o) => o.id).sort(), 'nobody had taken it: the handlers of the agency');
+  });
+
+  test('an officer acting on the task at the same moment: one of them wins, the other gets the existing conflict', async () => {
+    const code = await received();
+    const task = await openTask(code);
+    const [forwarded, withdrawn] = await Promise.allSettled([tasks.forward(handlerA, Number(task.id), task.row_version, ''), submission.withdraw(citizen, code, '')]);
+    assert.equal(withdrawn.status, 'fulfilled', 'still before the result: the withdrawal goes through either way');
+    if (forwarded.status === 'rejected') assert.equal((forwarded.reason as DomainError).code, 'DOSSIER_CHANGED');
+    assert.equal((await dossier(code)).status, 'withdrawn');
+    assert.deepEqual(await unfinished(code), [], 'whichever came first, no task stays open');
+    // The officer's page was loaded before the withdrawal: the stale row version is the conflict.
+    await rejectsWith(tasks.forward(handlerA, Number(task.id), task.row_version, ''), 'DOSSIER_CHANGED');
+  });
+
+  test('is refused once the result is ready, and the tasks stay as they are', async () => {
+    const code = await received();
+    let task = await openTask(code);
+    await tasks.forward(handlerA, Number(task.id), task.row_version, '');
+    task = await openTask(code);
+    await tasks.approve(leaderA, Number(task.id), task.row_version, '');
+    task = await openTask(code);
+    await rejectsWith(submission.withdraw(citizen, code, ''), 'DOSSIER_CANNOT_WITHDRAW');
+    assert.equal((await openTask(code)).id, task.id);
+    assert.equal((await dossier(code)).status, 'result_ready');
   });
 });

@@ -21,7 +21,7 @@ import {
 } from './tasks.plan.js';
 import type { TasksRepository } from './tasks.repository.js';
 import { WorkflowErrors } from './workflow.errors.js';
-import type { ProcessRole, ProcessStepKind, Timing } from './workflow.tables.js';
+import type { AlertKind, ProcessRole, ProcessStepKind, Timing } from './workflow.tables.js';
 
 export interface TaskPorts {
   /** The working calendar of an agency's office hours (calendar module). */
@@ -107,7 +107,8 @@ export interface InboxPage {
   /** Leaders and agency administrators assign tasks; these are the officers they may pick. */
   canAssign: boolean;
   assignees: { id: number; name: string; roles: string[] }[];
-  alerts: { taskId: number; kind: 'due_soon' | 'overdue'; code: string; stepName: string; dueAt: Date | null; sentAt: Date }[];
+  /** Deadline alerts of open tasks, and tasks closed lately because the applicant withdrew the dossier. */
+  alerts: { taskId: number; kind: AlertKind; code: string; stepName: string; dueAt: Date | null; sentAt: Date }[];
 }
 
 export interface ControlSlipEntry {
@@ -204,6 +205,8 @@ const PROCESS_ROLES: readonly ProcessRole[] = ['desk', 'handler', 'leader'];
 /** Dossier statuses in which the internal process runs (tasks may act). */
 const ACTIVE: readonly DossierStatus[] = ['received', 'processing', 'result_ready'];
 const DELIVERIES: readonly ResultDelivery[] = ['online', 'at_desk', 'post'];
+/** How long a "withdrawn" alert stays above the officer's inbox (calendar days): long enough to span a holiday. */
+const WITHDRAWN_ALERT_DAYS = 14;
 
 /**
  * The workflow engine and the officers' inbox. A received dossier carries a snapshot of its internal process
@@ -323,7 +326,7 @@ export class TaskService {
       this.repository.inbox(query),
       this.repository.inboxCount(query, COUNT_CAP),
       officer.assigns ? this.repository.officersOf(officer.agencyId) : Promise.resolve([]),
-      this.repository.alertsFor(officer.id, 10),
+      this.repository.alertsFor(officer.id, 10, new Date(now.getTime() - WITHDRAWN_ALERT_DAYS * 86_400_000)),
     ]);
     return {
       agencyName: agency?.name ?? '',
@@ -808,6 +811,29 @@ export class TaskService {
     });
   }
 
+  // ---- withdrawal (called by the dossiers module) ----
+
+  /**
+   * The applicant withdrew the dossier: runs in the withdrawal's transaction, which holds the dossier row (every
+   * transition locks it first, so none runs meanwhile). Each open or paused task closes — cancelled, outcome
+   * 'withdrawn', no timing (nobody finished the step) — so it leaves the inbox, the deadline sweep and the resume
+   * backstop; an officer who had the task page open finds its row version moved on (DOSSIER_CHANGED). Whoever held
+   * each task is told in-app: its assignee, or the officers of its role at its agency when nobody had taken it (those
+   * who saw it in their inbox), as an alert of kind 'withdrawn' above the inbox.
+   */
+  async closeForWithdrawal(trx: Transaction<Schema>, withdrawal: { dossierId: number; at: Date }): Promise<{ tasks: { taskId: number; agencyId: number; stepName: string; stepDueAt: Date | null; notified: number[] }[] }> {
+    const unfinished = await this.repository.unfinishedTasks(trx, withdrawal.dossierId);
+    if (unfinished.length === 0) return { tasks: [] };
+    await this.repository.cancelOpenTasks(trx, withdrawal.dossierId, withdrawal.at, 'withdrawn');
+    const tasks = [];
+    for (const task of unfinished) {
+      const notified = task.assignee_id !== null ? [task.assignee_id] : (await this.repository.officersOf(task.agency_id, task.role, trx)).map((o) => o.id);
+      if (notified.length > 0) await this.repository.insertAlert(trx, Number(task.id), 'withdrawn', notified, withdrawal.at);
+      tasks.push({ taskId: Number(task.id), agencyId: task.agency_id, stepName: task.step_name, stepDueAt: task.due_at, notified });
+    }
+    return { tasks };
+  }
+
   // ---- the clock ----
 
   /**
@@ -912,6 +938,8 @@ export class TaskService {
       const recipients = new Set<number>(task.assignee_id !== null ? [task.assignee_id] : await officersOf(task.agency_id, task.role));
       if (kind === 'overdue') for (const id of await officersOf(task.agency_id, 'leader')) recipients.add(id);
       const inserted = await this.repository.transaction(async (trx) => {
+        // Closed since it was picked (the dossier withdrawn, the step done): nothing to remind anyone of.
+        if ((await this.repository.lockTask(trx, Number(task.id)))?.status !== 'open') return false;
         if (!(await this.repository.insertAlert(trx, Number(task.id), kind, [...recipients], now))) return false;
         await appendAudit(trx, {
           actorUserId: null,

@@ -84,9 +84,12 @@ export interface DossierTaskTable {
   created_at: Generated<Date>;
 }
 
+/** An officer's in-app alert about a task: its deadline (the sweep), or the applicant withdrew the dossier. */
+export type AlertKind = 'due_soon' | 'overdue' | 'withdrawn';
+
 export interface DossierTaskAlertTable {
   task_id: number;
-  kind: 'due_soon' | 'overdue';
+  kind: AlertKind;
   sent_at: Generated<Date>;
   recipients: ColumnType<number[], number[] | undefined, number[]>;
 }
