@@ -32,6 +32,11 @@ Commands:
                                     PKCS#12 for every leader and every agency's seal that has none yet
   ca:issue --leader USERNAME | --seal AGENCY_CODE
                                     a demo PKCS#12 for one leader or one agency's seal (kept if present)
+  keys:rotate                       a new data-encryption key becomes current (personal data sealed from now on
+                                    uses it; older keys keep decrypting what they sealed)
+  keys:rewrap                       re-wrap every data key and the index key under the current master key (the
+                                    first of DATA_ENCRYPTION_KEYS) after a master key change; then the old master
+                                    key may be removed from DATA_ENCRYPTION_KEYS
   audit:verify                      check the hash chain of the audit trail; exits 1 and names the first
                                     broken link (stream, sequence, row id) if a row was edited, removed or added
 
@@ -39,7 +44,7 @@ The database is DATABASE_URL, or the embedded one under DATA_DIR (default ./.dat
 
 async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, masterKeys: config.dataEncryptionKeys });
   try {
     await migrate(database);
     return await fn(database);
@@ -53,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   switch (command) {
     case 'migrate': {
-      const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+      const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, masterKeys: config.dataEncryptionKeys });
       try {
         const result = await migrate(database);
         console.log(result.applied.length ? `applied: ${result.applied.join(', ')}` : `up to date (${result.alreadyApplied} migrations)`);
@@ -190,6 +195,16 @@ async function main(argv: string[]): Promise<number> {
         return ensureDemoKeys(config.signingKeysDir, config.signingKeysPassword, [{ identity: { kind: 'leader', userId: user.id }, commonName: user.displayName, organization: organization ?? 'Motcua' }]);
       });
       console.log(written.length > 0 ? `issued ${written[0]}` : 'a key file already exists (delete it to issue a new one)');
+      return 0;
+    }
+    case 'keys:rotate': {
+      const id = await withDatabase((database) => database.cipher.rotate());
+      console.log(`data key ${id} is now current; processes on PostgreSQL take it within a minute`);
+      return 0;
+    }
+    case 'keys:rewrap': {
+      const count = await withDatabase((database) => database.cipher.rewrap());
+      console.log(`${count} keys rewrapped under master key ${config.dataEncryptionKeys[0]!.id}`);
       return 0;
     }
     case 'audit:verify': {

@@ -50,7 +50,7 @@ if (!baseConfig.vneidIssuer && baseConfig.nodeEnv !== 'production') {
   if (vneidSandbox) config = loadConfig(process.env, { vneidIssuer: vneidSandbox.issuer, vneidClientSecret: clientSecret });
 }
 console.log(`Motcua demo — database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`);
-const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, masterKeys: config.dataEncryptionKeys });
 const migrated = await migrate(database);
 if (migrated.applied.length > 0) console.log(`migrations applied: ${migrated.applied.join(', ')}`);
 const data = await loadDemoData(database, config);

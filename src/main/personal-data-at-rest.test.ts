@@ -84,7 +84,7 @@ test('does keep identity and phone numbers out of every row in plaintext while p
   const newcomerUser = (await database.db.selectFrom('citizen_profile').select('user_id').where('full_name', '=', 'Lê Văn Mới').executeTakeFirstOrThrow()).user_id;
   const linked = await identity.providerSignIn.complete(
     'vneid',
-    { subject: 'sub-at-rest', personalId: VNEID_PERSONAL_ID, fullName: 'Lê Văn Mới', birthDate: '1985-04-12', sex: 'male', phone: null, email: null },
+    { subject: 'sub-at-rest', personalId: VNEID_PERSONAL_ID, fullName: 'Lê Văn Mới', birthDate: '1985-04-12', sex: 'male', phone: null, email: null, assuranceLevel: 2 },
     { id: newcomerUser, kind: 'citizen', displayName: 'Lê Văn Mới', agencyId: null, roles: [] },
   );
   assert.equal(linked.status, 'linked');

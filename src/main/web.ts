@@ -8,7 +8,7 @@ import { createWebApp } from './app.js';
  * With the embedded database only one process may open the data directory; use `npm start` for the demo.
  */
 const config = loadConfig();
-const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, masterKeys: config.dataEncryptionKeys });
 await migrate(database);
 const app = await createWebApp({ config, database });
 await app.listen({ host: config.host, port: config.port });

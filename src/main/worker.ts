@@ -16,7 +16,7 @@ import { startNotificationDelivery } from '../modules/notifications/index.js';
  */
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
-const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, masterKeys: config.dataEncryptionKeys });
 await migrate(database);
 
 const queue = openJobQueue(database, logger);

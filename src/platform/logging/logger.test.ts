@@ -29,3 +29,10 @@ test('logs the request path without its query string', () => {
   assert.ok(!lines.join('').includes('0912345678'));
   assert.match(lines.join(''), /"path":"\/tra-cuu"/);
 });
+
+test('redacts message addresses, inbound senders and e-form answers (issue #8)', () => {
+  const { logger, lines } = capture();
+  logger.info({ recipient: '0912345678', message: { recipient: '0987000002' }, sender: '0912000001', row: { personal_id: '037196001234' }, draft: { values: { personalId: '001085012345' } } }, 'outbox');
+  const out = lines.join('');
+  for (const secret of ['0912345678', '0987000002', '0912000001', '037196001234', '001085012345']) assert.ok(!out.includes(secret), `${secret} leaked`);
+});
