@@ -4,12 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { loadConfig } from '../platform/config/config.js';
+import { loadConfig, type Config } from '../platform/config/config.js';
 import type { Database } from '../platform/db/database.js';
 import { openTestDatabase } from '../platform/db/testing.js';
 import { createUsersService } from '../modules/admin/index.js';
 import { postedFields, submitOnline } from '../modules/dossiers/testing.js';
+import { createFormsService } from '../modules/forms/index.js';
+import { seedDossierFor } from '../modules/payments/payments.testing.js';
+import { createSignaturesService, ensureDemoKeys } from '../modules/signatures/index.js';
+import { vaultFiling } from '../modules/vault/index.js';
 import { createStorage } from '../platform/storage/index.js';
+import { contactUsername } from '../modules/identity/index.js';
 import { TestBrowser, csrfTokenIn, signInCitizen, signInOfficer } from '../modules/identity/testing.js';
 import { createWebApp } from './app.js';
 import { ACCESS_MATRIX, ROLES, type Role } from './access-matrix.js';
@@ -67,8 +72,10 @@ before(async () => {
   );
   await loadDemoData(database, config, { quiet: true });
   app = await createWebApp({ config, database });
-  const b = await createUsersService(database).create({ kind: 'citizen', username: accounts.citizenB.username, displayName: 'Phạm Văn B', password: passwordB });
-  await database.db.insertInto('citizen_profile').values({ user_id: b.id, full_name: 'Phạm Văn B', phone: accounts.citizenB.username, contact_verified_at: new Date() }).execute();
+  // A phone account's username is the phone's blind index (personal data at rest); the profile needs no phone here.
+  const usernameB = await contactUsername(database.cipher, { kind: 'phone', value: accounts.citizenB.username });
+  const b = await createUsersService(database).create({ kind: 'citizen', username: usernameB, displayName: 'Phạm Văn B', password: passwordB });
+  await database.db.insertInto('citizen_profile').values({ user_id: b.id, full_name: 'Phạm Văn B', contact_verified_at: new Date() }).execute();
 
   // Citizen A's dossier at commune X (received by X's desk, so that officer pages have something to show), and a draft.
   const citizenA = await browserFor('citizenA');
@@ -114,7 +121,75 @@ before(async () => {
   assert.equal(filed.statusCode, 303, `citizen A files a complaint: ${filed.body.slice(0, 200)}`);
   const complaint = await database.db.selectFrom('complaint').select('id').where('dossier_id', '=', dossier.id).executeTakeFirstOrThrow();
   fixtures.complaintId = String(complaint.id);
+
+  await ownedResources(config, citizenA, desk);
 });
+
+/**
+ * The resources that have an owner, made for real so that their rows prove the owner gets in and the others do not:
+ * citizen A's fee paid through the sandbox gateway (a payment order and its e-receipt, on a second dossier of a
+ * fee-bearing procedure), a result of the fixture dossier signed by X's leader and sealed by X (in A's vault), and a
+ * walk-in dossier draft of X's desk officer.
+ */
+async function ownedResources(config: Config, citizenA: TestBrowser, desk: TestBrowser): Promise<void> {
+  // Identity card replacement (1.014064): 70 000 đ online.
+  const fee = await seedDossierFor(database, accounts.citizenA.username, '1.014064');
+  fixtures.feeCode = fee.code;
+  await citizenA.get(`/ho-so/${fee.code}/thanh-toan`);
+  const toGateway = await citizenA.post(`/ho-so/${fee.code}/thanh-toan`, { method: 'gateway' });
+  assert.equal(toGateway.statusCode, 303, 'a payment order opens');
+  const gateway = new URL(String(toGateway.headers.location), 'http://x');
+  const card = await citizenA.get(`${gateway.pathname}${gateway.search}`);
+  const hidden = Object.fromEntries([...card.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+  const approved = await citizenA.post('/dev/cong-thanh-toan', { ...hidden, decision: 'approve' });
+  assert.equal(approved.statusCode, 303, 'the sandbox gateway approves');
+  const receipt = await database.db
+    .selectFrom('payment as p')
+    .innerJoin('e_receipt as r', 'r.payment_id', 'p.id')
+    .select(['p.reference', 'r.verification_code'])
+    .where('p.dossier_id', '=', fee.id)
+    .executeTakeFirstOrThrow();
+  fixtures.paymentReference = receipt.reference;
+  fixtures.receiptCode = receipt.verification_code;
+
+  // The signed result: keys for X's leader and X's seal only (every demo key would cost seconds).
+  const leader = await database.db
+    .selectFrom('app_user as u')
+    .innerJoin('agency as a', 'a.id', 'u.agency_id')
+    .select(['u.id', 'u.display_name', 'u.agency_id', 'u.roles', 'a.code as agency_code', 'a.name as agency_name'])
+    .where('u.username', '=', accounts.leaderX.username)
+    .executeTakeFirstOrThrow();
+  await ensureDemoKeys(config.signingKeysDir, config.signingKeysPassword, [
+    { identity: { kind: 'leader', userId: leader.id }, commonName: leader.display_name, organization: leader.agency_name },
+    { identity: { kind: 'seal', agencyCode: leader.agency_code }, commonName: leader.agency_name, organization: leader.agency_name },
+  ]);
+  const signatures = createSignaturesService(database, {
+    storage: await createStorage(config),
+    forms: createFormsService(database),
+    vault: vaultFiling(database),
+    keysDir: config.signingKeysDir,
+    keysPassword: config.signingKeysPassword,
+    baseUrl: config.baseUrl,
+  });
+  const issued = await signatures.issue({
+    dossierId: Number(fixtures.dossierId),
+    signer: { id: leader.id, kind: 'officer', displayName: leader.display_name, agencyId: leader.agency_id, roles: leader.roles },
+  });
+  fixtures.resultId = String(issued.resultId);
+  fixtures.resultCode = issued.verificationCode;
+  const filed = await database.db.selectFrom('vault_document').select('id').where('dossier_result_id', '=', issued.resultId).executeTakeFirstOrThrow();
+  fixtures.vaultDocumentId = String(filed.id);
+
+  // X's desk officer starts a walk-in dossier (its draft is theirs alone).
+  const started = await desk.post('/can-bo/tiep-nhan/moi', { procedureCode: '1.010041', channel: 'in_person' }, { csrf: csrfTokenIn((await desk.get('/can-bo/tiep-nhan/moi')).body) });
+  let location = String(started.headers.location ?? '');
+  for (let i = 0; i < 3 && !/\/can-bo\/tiep-nhan\/moi\/[^/]+\/[^/?]+/.test(location); i++) location = String((await desk.get(location)).headers.location ?? '');
+  const [, deskDraftId, deskSection] = /\/can-bo\/tiep-nhan\/moi\/([^/]+)\/([^/?]+)/.exec(location) ?? [];
+  assert.ok(deskDraftId && deskSection, `a desk-entry draft: ${started.statusCode} ${location}`);
+  fixtures.deskDraftId = deskDraftId;
+  fixtures.deskSection = deskSection;
+}
+
 
 after(async () => {
   await app?.close();
@@ -126,7 +201,9 @@ after(async () => {
 function urlFor(pattern: string, params: Record<string, string> = {}): string {
   return pattern.replace(/:([A-Za-z]+)|\*/g, (whole, name: string | undefined) => {
     if (whole === '*') return params['*'] ?? 'motcua.css';
-    const value = params[name!] ?? defaultParam(pattern, name!);
+    const given = params[name!];
+    // A row's parameter `:name` takes the fixture of that name, as in bodies and queries.
+    const value = given === undefined ? defaultParam(pattern, name!) : given.startsWith(':') ? (fixtures[given.slice(1)] ?? 'missing') : given;
     return encodeURIComponent(value);
   });
 }

@@ -12,7 +12,7 @@ export type Role = (typeof ROLES)[number];
 export interface AccessRow {
   /** The visitors who get past authorisation; every other one must be denied. */
   allow: readonly Role[];
-  /** Parameters in place of the fixtures (see the test). */
+  /** Parameters in place of the fixtures (see the test); `:name` takes the fixture of that name. */
   params?: Record<string, string>;
   /** Query string appended to the URL; `:name` takes the fixture of that name (e.g. `check=:check`). */
   query?: string;
@@ -29,8 +29,8 @@ const owner: Role[] = ['citizenA'];
 const officers: Role[] = ['deskX', 'handlerX', 'leaderX', 'adminX', 'deskY', 'handlerY', 'systemAdmin'];
 
 export const ACCESS_MATRIX: Record<string, AccessRow> = {
-  // Rows marked "none" for resources the fixture does not create (a payment, a signed result, a vault document, a
-  // receipt) check only that nobody gets in without one; their owners' access is tested in their modules.
+  // Resources with an owner are made for real by the test's fixture (a paid fee with its payment order and e-receipt,
+  // a signed result filed in the vault, a desk-entry draft): their rows name the fixture with `:name` parameters.
   'GET /': { allow: all },
   'GET /api/docs': { allow: all },
   'GET /api/docs/json': { allow: all },
@@ -45,7 +45,8 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'GET /api/v1/procedures/:code': { allow: all },
   'GET /api/v1/sectors': { allow: all },
   'GET /assets/*': { allow: all },
-  'GET /bien-lai/:verificationCode': { allow: [] },
+  // the e-receipt's public verification (its QR): anyone with the code, payer's name masked
+  'GET /bien-lai/:verificationCode': { allow: all, params: { verificationCode: ':receiptCode' } },
   'GET /can-bo/chi-so': { allow: ['leaderX', 'adminX', 'systemAdmin'] },
   'GET /can-bo/chi-so.csv': { allow: ['leaderX', 'adminX', 'systemAdmin'] },
   'GET /can-bo/chi-so.xlsx': { allow: ['leaderX', 'adminX', 'systemAdmin'] },
@@ -65,9 +66,9 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'GET /can-bo/so-theo-doi.xlsx': { allow: ['deskX', 'handlerX', 'leaderX', 'adminX', 'deskY', 'handlerY'] },
   'GET /can-bo/tiep-nhan': { allow: ['deskX', 'deskY'] },
   'GET /can-bo/tiep-nhan/moi': { allow: ['deskX', 'deskY'] },
-  // the fixture draft is a citizen's: no officer may open it as a desk entry
-  'GET /can-bo/tiep-nhan/moi/:draftId': { allow: [] },
-  'GET /can-bo/tiep-nhan/moi/:draftId/:section': { allow: [] },
+  // a walk-in dossier's draft is the desk officer's who started it, no one else's
+  'GET /can-bo/tiep-nhan/moi/:draftId': { allow: ['deskX'], params: { draftId: ':deskDraftId' } },
+  'GET /can-bo/tiep-nhan/moi/:draftId/:section': { allow: ['deskX'], params: { draftId: ':deskDraftId', section: ':deskSection' } },
   'GET /can-bo/viec-can-lam': { allow: ['deskX', 'handlerX', 'leaderX', 'adminX', 'deskY', 'handlerY'] },
   'GET /can-bo/viec/:id': { allow: ['deskX', 'handlerX', 'leaderX', 'adminX'] },
   'GET /can-bo/viec/:id/tai-lieu/:documentId': { allow: ['deskX', 'handlerX', 'leaderX', 'adminX'] },
@@ -97,21 +98,21 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'GET /ho-so-nhap/:draftId/:section': { allow: owner },
   'GET /ho-so-nhap/:draftId/kho-du-lieu/:fieldId': { allow: owner },
   'GET /ho-so/:code': { allow: owner },
-  'GET /ho-so/:code/bien-lai.pdf': { allow: [] },
+  'GET /ho-so/:code/bien-lai.pdf': { allow: owner, params: { code: ':feeCode' } },
   // the fixture dossier is in progress: the owner sees "not yet" (the satisfaction tests rate returned dossiers)
   'GET /ho-so/:code/danh-gia': { allow: owner },
   'GET /ho-so/:code/giay-tiep-nhan.pdf': { allow: owner },
-  'GET /ho-so/:code/ket-qua': { allow: [] },
-  'GET /ho-so/:code/ket-qua/:resultId': { allow: [] },
+  'GET /ho-so/:code/ket-qua': { allow: owner },
+  'GET /ho-so/:code/ket-qua/:resultId': { allow: owner },
   // form 06 (the fixture) is for officers only; applicants get 02–05 (workflow/slips tests)
   'GET /ho-so/:code/phieu/:form': { allow: [] },
   'GET /ho-so/:code/phan-anh': { allow: owner },
   'GET /ho-so/:code/rut': { allow: owner },
   'GET /ho-so/:code/tai-lieu/:documentId': { allow: owner },
   'GET /ho-so/:code/thanh-toan': { allow: owner },
-  'GET /ho-so/:code/thanh-toan/:reference': { allow: [] },
+  'GET /ho-so/:code/thanh-toan/:reference': { allow: owner, params: { code: ':feeCode', reference: ':paymentReference' } },
   'GET /kho-du-lieu': { allow: citizens },
-  'GET /kho-du-lieu/:id/tai-xuong': { allow: [] },
+  'GET /kho-du-lieu/:id/tai-xuong': { allow: owner, params: { id: ':vaultDocumentId' } },
   'GET /lang/:locale': { allow: all },
   'GET /linh-vuc': { allow: all },
   'GET /linh-vuc/:slug': { allow: all },
@@ -138,7 +139,8 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'GET /tra-cuu': { allow: all },
   'GET /tra-cuu/:code': { allow: all, query: 's=:secret' },
   'GET /xac-minh-ket-qua': { allow: all },
-  'GET /xac-minh/:code': { allow: [] },
+  // the signed result's public verification page (its QR)
+  'GET /xac-minh/:code': { allow: all, params: { code: ':resultCode' } },
   'GET /xac-thuc': { allow: all },
   // as above: answered 200 with the gateway's error code when the signature is wrong
   'POST /api/thanh-toan/ipn': { allow: all },
@@ -157,8 +159,8 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'POST /can-bo/quy-trinh/:procedureCode/khoi-phuc': { allow: [] },
   'POST /can-bo/so-hoa': { allow: ['deskX', 'leaderX', 'deskY'] },
   'POST /can-bo/tiep-nhan/moi': { allow: ['deskX'], body: { procedureCode: '1.010041', channel: 'in_person' } },
-  'POST /can-bo/tiep-nhan/moi/:draftId/:section': { allow: [] },
-  'POST /can-bo/tiep-nhan/moi/:draftId/nop': { allow: [] },
+  'POST /can-bo/tiep-nhan/moi/:draftId/:section': { allow: ['deskX'], params: { draftId: ':deskDraftId', section: ':deskSection' } },
+  'POST /can-bo/tiep-nhan/moi/:draftId/nop': { allow: ['deskX'], params: { draftId: ':deskDraftId' } },
   'POST /can-bo/viec-can-lam/phan-cong': { allow: ['leaderX', 'adminX'] },
   'POST /can-bo/viec/:id/:action': { allow: ['handlerX'], params: { action: 'chuyen-tiep' }, body: { rowVersion: ':taskRowVersion', note: 'Chuyển bước (kiểm tra quyền)' } },
   'POST /danh-gia/:token': { allow: [] },
@@ -194,7 +196,8 @@ export const ACCESS_MATRIX: Record<string, AccessRow> = {
   'POST /tai-khoan/thong-bao': { allow: citizens },
   'POST /tai-khoan/to-chuc': { allow: citizens },
   'POST /tra-cuu': { allow: all },
-  'POST /xac-minh/:code': { allow: [] },
+  // anyone may check a copy against the signed result (an upload; none here: validation)
+  'POST /xac-minh/:code': { allow: all, params: { code: ':resultCode' } },
   'POST /xac-thuc': { allow: all },
   'POST /xac-thuc/gui-lai': { allow: all },
 };
