@@ -260,4 +260,37 @@ test('a dossier goes through the back office, across agencies, and the citizen f
     for (const name of ['Thẩm định hồ sơ', 'Sở Tư pháp cho ý kiến', 'Lãnh đạo phê duyệt', 'Trả kết quả']) assert.ok(slip.includes(name), `the control slip lists "${name}": ${slip}`);
     assert.match(slip, /Trước hạn|Đúng hạn/);
   });
+
+  await step(t, () => citizen, 'the citizen rates the service and complains; the desk answers; the answer shows on the dossier', async () => {
+    const returned = await server.database.db
+      .selectFrom('notification_outbox as m')
+      .innerJoin('dossier as d', 'd.id', 'm.dossier_id')
+      .select('m.body')
+      .where('d.code', '=', code)
+      .where('m.template_key', '=', 'workflow.message.resultReturned.online')
+      .executeTakeFirstOrThrow();
+    assert.match(returned.body, /\/danh-gia\/[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}/, 'the result-returned message carries the rating link');
+    await citizen.goto(url(`/ho-so/${code}/danh-gia`));
+    await expectAccessible(citizen, 'rating form');
+    const form = citizen.locator('main form[action$="/danh-gia"]');
+    const answers: Record<string, string> = { overall: '3', publicInfo: 'yes', guidance: 'yes', attitude: 'no', timeliness: 'yes', noExtraDocuments: 'yes', noExtraFees: 'yes', complain: 'yes', category: 'attitude' };
+    for (const [name, value] of Object.entries(answers)) await form.locator(`input[type="radio"][name="${name}"][value="${value}"]`).check();
+    await form.locator('[name="body"]').fill('Cán bộ tiếp nhận chưa niềm nở');
+    await click(citizen, form.locator('button[type="submit"]'));
+    assert.ok(!(await citizen.locator('.error-summary').count()), await text(citizen.locator('main')));
+    await expectAccessible(citizen, 'my dossier: rated, complaint open');
+    assert.match(await text(citizen.locator('main')), /Bạn đã đánh giá: Bình thường/);
+
+    await desk.goto(url('/can-bo/phan-anh'));
+    await expectAccessible(desk, 'complaints queue');
+    await click(desk, desk.locator('main a', { hasText: code }).first());
+    await expectAccessible(desk, 'complaint');
+    await desk.locator('main form [name="answer"]').fill('Bộ phận Một cửa xin lỗi và đã nhắc nhở cán bộ.');
+    await click(desk, desk.locator('main form button[type="submit"]'));
+    assert.match(await text(desk.locator('main')), /Đã gửi trả lời/);
+
+    await citizen.goto(url(`/ho-so/${code}`));
+    await expectAccessible(citizen, 'my dossier: complaint answered');
+    assert.match(await text(citizen.locator('main')), /đã nhắc nhở cán bộ/);
+  });
 });
