@@ -4,7 +4,7 @@ import { DomainError } from '../../platform/errors/errors.js';
 import { AuthErrors, type SessionUser } from '../../platform/http/auth.js';
 import { catalogue, translator, type Locale, type Params } from '../../platform/i18n/i18n.js';
 import { NotificationErrors } from './notifications.errors.js';
-import type { ChannelPreferences, NotificationsRepository, OutboxRow } from './notifications.repository.js';
+import type { BatchMessage, ChannelPreferences, NewOutboxRow, NotificationsRepository, OutboxRow, PendingSubscriberCopy } from './notifications.repository.js';
 import type { ChannelName, NotificationStatus } from './notifications.tables.js';
 
 export const notificationChannels: readonly ChannelName[] = ['email', 'sms', 'zalo'];
@@ -81,67 +81,44 @@ export class NotificationService {
 
   /** Renders the template now and writes the row(s) through `db` (pass your open transaction). */
   async enqueue(db: Kysely<Schema>, request: NotificationRequest): Promise<{ id: number }> {
-    const recipient = request.recipient.trim();
-    if (recipient === '' || !notificationChannels.includes(request.channel)) {
-      throw new DomainError(NotificationErrors.recipientInvalid, { params: { channel: String(request.channel) } });
-    }
-    const params = request.params ?? {};
-    const rendered = renderTemplate(request.template, params, request.locale);
-    const policy = templatePolicies[request.template];
-    const mandatory = request.mandatory ?? policy?.mandatory ?? false;
-    const secretParams = request.secretParams ?? policy?.secretParams ?? [];
-    const repo = this.outbox.in(db);
-    const preferences = mandatory || request.channel === 'zalo' ? undefined : await repo.preferencesForContact(recipient);
-    const wanted = mandatory || !preferences || preferences[request.channel];
-    const row = {
-      recipient,
-      template_key: request.template,
-      params: JSON.stringify(params),
-      locale: request.locale,
-      body: rendered.body,
-      dossier_id: request.dossierId ?? null,
-      mandatory,
-      secret_params: JSON.stringify(secretParams),
-    };
-    const id = await repo.insert({
-      ...row,
-      channel: request.channel,
-      subject: request.channel === 'sms' ? '' : rendered.subject,
-      ...(wanted ? {} : { status: 'skipped' as const }),
-    });
-    // A citizen who turned Zalo on gets a copy of each SMS on Zalo, at the same number.
-    if (request.channel === 'sms' && preferences?.zalo) {
-      await repo.insert({ ...row, channel: 'zalo', subject: rendered.subject });
-    }
-    if (request.dossierId != null) {
-      await repo.dropCopiesTo(request.dossierId, request.channel, recipient);
-      await this.copyToSubscribers(repo, request.dossierId);
-    }
-    return { id };
+    const [id] = (await this.enqueueMany(db, [request])).ids;
+    return { id: id! };
   }
 
-  /** Status copies for the dossier's subscribers, once per transaction, not to an address already written to. */
-  private async copyToSubscribers(repo: NotificationsRepository, dossierId: number): Promise<void> {
-    const subscriptions = await repo.subscriptionsWithoutCopy(dossierId);
-    if (subscriptions.length === 0) return;
-    const dossier = await repo.dossierStatus(dossierId);
-    if (!dossier) return;
-    for (const s of subscriptions) {
-      const t = translator(s.locale);
-      const params = { code: dossier.code, status: t(`dossiers.status.${dossier.status}`) };
-      const rendered = renderTemplate(SUBSCRIBER_UPDATE_TEMPLATE, params, s.locale);
-      await repo.insert({
-        channel: s.channel,
-        recipient: s.address,
-        template_key: SUBSCRIBER_UPDATE_TEMPLATE,
-        params: JSON.stringify(params),
-        locale: s.locale,
-        subject: s.channel === 'sms' ? '' : rendered.subject,
+  /**
+   * Several messages at once, e.g. a dossier's e-mail and SMS about one change: rendered now, then written with
+   * their Zalo copies and the dossier's subscriber copies in one statement (a second one only when the dossier has
+   * subscribers to copy), through `db` (pass your open transaction). The same rules as one `enqueue` per request,
+   * in order. Returns the ids of the requested messages, in the order of `requests`.
+   */
+  async enqueueMany(db: Kysely<Schema>, requests: readonly NotificationRequest[]): Promise<{ ids: number[] }> {
+    if (requests.length === 0) return { ids: [] };
+    const batch: BatchMessage[] = requests.map((request) => {
+      const recipient = request.recipient.trim();
+      if (recipient === '' || !notificationChannels.includes(request.channel)) {
+        throw new DomainError(NotificationErrors.recipientInvalid, { params: { channel: String(request.channel) } });
+      }
+      const params = request.params ?? {};
+      const rendered = renderTemplate(request.template, params, request.locale);
+      const policy = templatePolicies[request.template];
+      return {
+        channel: request.channel,
+        recipient,
+        template_key: request.template,
+        params,
+        locale: request.locale,
+        subject: request.channel === 'sms' ? '' : rendered.subject,
+        zalo_subject: rendered.subject,
         body: rendered.body,
-        dossier_id: dossierId,
-        subscription_id: s.id,
-      });
-    }
+        dossier_id: request.dossierId ?? null,
+        mandatory: request.mandatory ?? policy?.mandatory ?? false,
+        secret_params: request.secretParams ?? policy?.secretParams ?? [],
+      };
+    });
+    const repo = this.outbox.in(db);
+    const { ids, subscriptions } = await repo.writeBatch(batch);
+    if (subscriptions.length > 0) await repo.insertMany(subscriptions.map(subscriberCopy));
+    return { ids };
   }
 
   /** The newest messages first (development mailbox). */
@@ -170,6 +147,38 @@ export class NotificationService {
     if (actor.kind !== 'citizen') throw new DomainError(AuthErrors.forbidden);
     await this.outbox.savePreferences(actor.id, preferences);
   }
+}
+
+/**
+ * A message about a dossier to its applicant, on each channel they gave (e-mail, mobile number), in Vietnamese:
+ * the requests for one `enqueueMany`.
+ */
+export function applicantMessages(
+  contact: { email?: string | null; phone?: string | null },
+  message: { template: string; params?: Params; dossierId: number },
+): NotificationRequest[] {
+  const { template, params, dossierId } = message;
+  const requests: NotificationRequest[] = [];
+  if (contact.email) requests.push({ channel: 'email', recipient: contact.email, template, ...(params ? { params } : {}), locale: 'vi', dossierId });
+  if (contact.phone) requests.push({ channel: 'sms', recipient: contact.phone, template, ...(params ? { params } : {}), locale: 'vi', dossierId });
+  return requests;
+}
+
+/** The status copy a subscriber ("DANGKY") gets: the dossier's code and state, no personal data. */
+function subscriberCopy(s: PendingSubscriberCopy): NewOutboxRow {
+  const params = { code: s.code, status: translator(s.locale)(`dossiers.status.${s.status}`) };
+  const rendered = renderTemplate(SUBSCRIBER_UPDATE_TEMPLATE, params, s.locale);
+  return {
+    channel: s.channel,
+    recipient: s.address,
+    template_key: SUBSCRIBER_UPDATE_TEMPLATE,
+    params: JSON.stringify(params),
+    locale: s.locale,
+    subject: s.channel === 'sms' ? '' : rendered.subject,
+    body: rendered.body,
+    dossier_id: s.dossierId,
+    subscription_id: s.id,
+  };
 }
 
 /** The subject and body of a template in a language; an unknown template is a programming error. */

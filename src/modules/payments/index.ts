@@ -6,7 +6,7 @@
 import type { Config } from '../../platform/config/config.js';
 import { configSpec } from '../../platform/config/config.js';
 import type { Database } from '../../platform/db/database.js';
-import type { NotificationService } from '../notifications/index.js';
+import { applicantMessages, type NotificationService } from '../notifications/index.js';
 import { PaymentsRepository } from './payments.repository.js';
 import { PaymentService, type PaymentSettings } from './payments.service.js';
 
@@ -52,8 +52,7 @@ export function createPaymentService(database: Database, options: { settings: Pa
     settings: options.settings,
     async notify(trx, message) {
       const { applicant, template, params, dossierId } = message;
-      if (applicant.email) await options.notifications.enqueue(trx, { channel: 'email', recipient: applicant.email, template, params, locale: 'vi', dossierId });
-      if (applicant.phone) await options.notifications.enqueue(trx, { channel: 'sms', recipient: applicant.phone, template, params, locale: 'vi', dossierId });
+      await options.notifications.enqueueMany(trx, applicantMessages(applicant, { template, params, dossierId }));
     },
     ...(options.clock ? { clock: options.clock } : {}),
   });

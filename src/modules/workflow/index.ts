@@ -7,7 +7,7 @@ import type { Database } from '../../platform/db/database.js';
 import { formDateParts } from '../../platform/pdf/index.js';
 import { translator } from '../../platform/i18n/i18n.js';
 import { createCalendarService, type CalendarService } from '../calendar/index.js';
-import type { NotificationService } from '../notifications/index.js';
+import { applicantMessages, type NotificationService } from '../notifications/index.js';
 import { DeskRepository } from './desk.repository.js';
 import { DeskService, type DeskPorts } from './desk.service.js';
 import type { ProcessDefinition } from './process.model.js';
@@ -106,8 +106,7 @@ export function createDeskService(database: Database, options: DeskServiceOption
     async notify(trx, message) {
       // Both channels the applicant gave, as at submission; the delivery worker sends them.
       const { applicant, template, params, dossierId } = message;
-      if (applicant.email) await options.notifications.enqueue(trx, { channel: 'email', recipient: applicant.email, template, params, locale: 'vi', dossierId });
-      if (applicant.phone) await options.notifications.enqueue(trx, { channel: 'sms', recipient: applicant.phone, template, params, locale: 'vi', dossierId });
+      await options.notifications.enqueueMany(trx, applicantMessages(applicant, { template, params, dossierId }));
     },
     formatMoment: (at) => vi('workflow.dateTime', { ...formDateParts(at) }),
     ...(options.supplementPolicy ? { supplementPolicy: options.supplementPolicy } : {}),
@@ -140,8 +139,7 @@ export function createTaskService(database: Database, options: TaskServiceOption
     calendar: (hours) => calendar.calendar(hours),
     async notify(trx, message) {
       const { applicant, template, params, dossierId } = message;
-      if (applicant.email) await options.notifications.enqueue(trx, { channel: 'email', recipient: applicant.email, template, params, locale: 'vi', dossierId });
-      if (applicant.phone) await options.notifications.enqueue(trx, { channel: 'sms', recipient: applicant.phone, template, params, locale: 'vi', dossierId });
+      await options.notifications.enqueueMany(trx, applicantMessages(applicant, { template, params, dossierId }));
     },
     formatMoment: (at) => vi('workflow.dateTime', { ...formDateParts(at) }),
     ...(processes ? { processFor: (procedureId: number, agencyId: number) => processes.current(procedureId, agencyId) } : {}),
