@@ -143,8 +143,15 @@ export class AccountsService {
     this.cipher = options.cipher;
   }
 
-  private usernameOf(contact: Contact): Promise<string> {
-    return contactUsername(this.cipher, contact);
+  /**
+   * The username of the account for a contact. During the transition (`motcua data:encrypt` not yet run, or an
+   * account an administrator made with a phone as its username) a phone account may still be named by the number
+   * itself: when no account has the blind-index name but one has the plain number, that one is meant.
+   */
+  private async usernameOf(contact: Contact): Promise<string> {
+    const username = await contactUsername(this.cipher, contact);
+    if (contact.kind === 'phone' && !(await this.users.findByUsername(username)) && (await this.users.findByUsername(contact.value))) return contact.value;
+    return username;
   }
 
   /**
