@@ -244,7 +244,12 @@ describe('channel preferences', () => {
       .values({ kind: 'citizen', username: 'pref@example.vn', display_name: 'Trần Thị Bình', password_hash: 'not-a-hash', agency_id: null, roles: [] })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await database.db.insertInto('citizen_profile').values({ user_id: user.id, full_name: 'Trần Thị Bình', phone: '0987000111', email: 'pref@example.vn' }).execute();
+    // As the profile repository writes it: the phone sealed, its blind index beside it (the outbox finds the
+    // citizen's preferences by that index).
+    await database.db
+      .insertInto('citizen_profile')
+      .values({ user_id: user.id, full_name: 'Trần Thị Bình', phone: await database.cipher.seal('0987000111'), phone_index: await database.cipher.blindIndex('phone', '0987000111'), email: 'pref@example.vn' })
+      .execute();
     citizen = { id: user.id, kind: 'citizen', displayName: 'Trần Thị Bình', agencyId: null, roles: [] };
   });
 
@@ -265,7 +270,8 @@ describe('channel preferences', () => {
     assert.equal((await outboxRow(sms.id)).status, 'pending');
     assert.equal((await outboxRow(code.id)).status, 'pending', 'a one-time code goes whatever the preferences');
     const zalo = await database.db.selectFrom('notification_outbox').select(['recipient', 'status', 'body']).where('channel', '=', 'zalo').execute();
-    assert.deepEqual(zalo.map((r) => [r.recipient, r.status]), [['0987000111', 'pending']]);
+    assert.ok(zalo.every((r) => r.recipient.startsWith('pd1.')), 'the Zalo copy\'s recipient is sealed at rest');
+    assert.deepEqual(await Promise.all(zalo.map(async (r) => [await database.cipher.open(r.recipient), r.status])), [['0987000111', 'pending']]);
 
     const dispatcher = new NotificationDispatcher(repository, realChannels());
     await dispatcher.runOnce();

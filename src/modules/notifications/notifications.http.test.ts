@@ -50,8 +50,10 @@ function signedZalo(body: Record<string, unknown>, key = secret) {
   };
 }
 
+/** The outbox as the dispatcher sees it: SMS and Zalo recipients are sealed at rest (issue #8), opened here. */
 async function outbox() {
-  return database.db.selectFrom('notification_outbox').select(['channel', 'recipient', 'body', 'mandatory', 'status']).orderBy('id').execute();
+  const rows = await database.db.selectFrom('notification_outbox').select(['channel', 'recipient', 'body', 'mandatory', 'status']).orderBy('id').execute();
+  return Promise.all(rows.map(async (r) => ({ ...r, recipient: await database.cipher.open(r.recipient) })));
 }
 
 before(async () => {
@@ -95,6 +97,12 @@ describe('POST /api/v1/tin-nhan-den/sms', () => {
     assert.match(answer.reply, /UBND phường Hoa Lư/);
     assert.match(answer.reply, /27\/11\/2026/);
     assert.deepEqual(await outbox(), [{ channel: 'sms', recipient: '0912345678', body: answer.reply, mandatory: true, status: 'pending' }]);
+    // At rest the reply's recipient is sealed, found by its blind index; the inbound row keeps only the sender's index.
+    const stored = await database.db.selectFrom('notification_outbox').select(['recipient', 'recipient_index']).executeTakeFirstOrThrow();
+    assert.match(stored.recipient, /^pd1\./);
+    assert.equal(stored.recipient_index, await database.cipher.blindIndex('phone', '0912345678'));
+    const inbound = await database.db.selectFrom('notification_inbound').select('sender').execute();
+    assert.deepEqual(inbound.map((r) => r.sender), [await database.cipher.blindIndex('phone', '0912345678')]);
   });
 
   test('does answer a wrong second factor like an unknown code, and anything else with help', async () => {

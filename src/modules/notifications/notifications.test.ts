@@ -98,7 +98,13 @@ describe('NotificationService.enqueue', () => {
 
 describe('development mailbox /dev/hop-thu', () => {
   async function build(nodeEnv: 'development' | 'production'): Promise<FastifyInstance> {
-    const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: nodeEnv, SESSION_SECRET: 'a-test-secret-that-is-long-enough-0001' });
+    // Production refuses the public demo master key: give it one of its own (32 bytes, base64).
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      NODE_ENV: nodeEnv,
+      SESSION_SECRET: 'a-test-secret-that-is-long-enough-0001',
+      ...(nodeEnv === 'production' ? { DATA_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}` } : {}),
+    });
     const app = await createServer({ config, database, portal: { agencyCode: 'T', agencyName: 'Test' } });
     await app.register(notificationDevRoutes, { notifications, nodeEnv: config.nodeEnv });
     return app;
