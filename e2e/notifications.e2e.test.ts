@@ -138,7 +138,13 @@ test('a state change through the desk service sends the e-mail to the SMTP serve
   assert.equal(copy.text, `Hồ sơ ${code}: Đã tiếp nhận. Nhắn HUY ${code} để ngừng nhận tin.`, 'the follower gets the status only');
 
   await eventually('the applicant’s two messages to be marked sent in the outbox', async () => {
-    const rows = await server.database.db.selectFrom('notification_outbox').select(['status', 'attempts']).where('recipient', 'in', [applicantEmail, applicantPhone]).execute();
+    // The SMS recipient is sealed at rest (issue #8): it is found by its blind index; the e-mail address stays plain.
+    const phoneIndex = await server.database.cipher.blindIndex('phone', applicantPhone);
+    const rows = await server.database.db
+      .selectFrom('notification_outbox')
+      .select(['status', 'attempts'])
+      .where((eb) => eb.or([eb('recipient', '=', applicantEmail), eb('recipient_index', '=', phoneIndex)]))
+      .execute();
     return rows.length === 2 && rows.every((r) => r.status === 'sent' && r.attempts === 1);
   });
 });
