@@ -14,6 +14,7 @@ import { openJobQueue } from '../platform/jobs/queue.js';
 import { createLogger } from '../platform/logging/logger.js';
 import { sendCatalogueImport } from './jobs.js';
 import { loadDemoData } from './seed.js';
+import { encryptPersonalData } from './encrypt-personal-data.js';
 import { ensureDemoKeys, provisionDemoKeys, rootCertificateFile } from '../modules/signatures/index.js';
 
 const usage = `motcua <command> [options]
@@ -37,6 +38,10 @@ Commands:
   keys:rewrap                       re-wrap every data key and the index key under the current master key (the
                                     first of DATA_ENCRYPTION_KEYS) after a master key change; then the old master
                                     key may be removed from DATA_ENCRYPTION_KEYS
+  data:encrypt [--batch N]          seal the identity and phone numbers still in plaintext (rows written before
+                                    encryption at rest) and fill their blind indexes; renames accounts named by a
+                                    phone to the blind-index name; idempotent, resumable, N rows a transaction
+                                    (default 2000), safe to run on several machines at once; prints counts per table
   audit:verify                      check the hash chain of the audit trail; exits 1 and names the first
                                     broken link (stream, sequence, row id) if a row was edited, removed or added
 
@@ -205,6 +210,21 @@ async function main(argv: string[]): Promise<number> {
     case 'keys:rewrap': {
       const count = await withDatabase((database) => database.cipher.rewrap());
       console.log(`${count} keys rewrapped under master key ${config.dataEncryptionKeys[0]!.id}`);
+      return 0;
+    }
+    case 'data:encrypt': {
+      const { values } = parseArgs({ args: rest, options: { batch: { type: 'string' } } });
+      const batchSize = values.batch === undefined ? undefined : Number(values.batch);
+      if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
+        console.error(usage);
+        return 2;
+      }
+      const outcomes = await withDatabase((database) => encryptPersonalData(database, batchSize === undefined ? {} : { batchSize }));
+      for (const o of outcomes) {
+        console.log(`${o.table}: ${o.changed} rows sealed`);
+        for (const note of o.notes) console.log(`  ${note}`);
+      }
+      console.log(`total: ${outcomes.reduce((sum, o) => sum + o.changed, 0)} rows sealed`);
       return 0;
     }
     case 'audit:verify': {

@@ -17,6 +17,7 @@ import { createLogger } from '../platform/logging/logger.js';
 import { createWebApp } from './app.js';
 import { registerJobs, sendHeartbeat } from './jobs.js';
 import { loadDemoData } from './seed.js';
+import { encryptPersonalData } from './encrypt-personal-data.js';
 import { startNotificationDelivery } from '../modules/notifications/index.js';
 
 /**
@@ -53,6 +54,10 @@ console.log(`Motcua demo — database: ${config.databaseUrl ? 'PostgreSQL (DATAB
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, masterKeys: config.dataEncryptionKeys });
 const migrated = await migrate(database);
 if (migrated.applied.length > 0) console.log(`migrations applied: ${migrated.applied.join(', ')}`);
+// A demo data directory from before encryption at rest still holds numbers in plaintext: seal them (a few hundred
+// rows at most, so at start-up here; production runs `motcua data:encrypt` instead — docs/architecture.md).
+const sealed = (await encryptPersonalData(database)).filter((o) => o.changed > 0);
+if (sealed.length > 0) console.log(`personal data sealed: ${sealed.map((o) => `${o.table} ${o.changed}`).join(', ')}`);
 const data = await loadDemoData(database, config);
 // The worker runs in this process: the embedded database can be opened by one process only.
 const logger = createLogger(config.logLevel);
