@@ -77,6 +77,13 @@ test('does keep identity and phone numbers out of every row in plaintext while p
   assert.ok(profilePage.body.includes(DEMO_PHONE), 'and the phone');
   const dossierPage = await citizen.get(`/ho-so/${dossierCode}`);
   assert.equal(dossierPage.statusCode, 200);
+  // The public lookup by code and the phone's last four digits (kept plain in dossier.phone_last4, compared in SQL)
+  // still finds the dossier whose applicant phone is sealed; other digits find nothing.
+  const lookup = (check: string, ip: string) => app.inject({ method: 'GET', url: `/api/v1/dossiers/${encodeURIComponent(dossierCode)}/status?check=${check}`, remoteAddress: ip });
+  const found = await lookup(DEMO_PHONE.slice(-4), '10.71.0.4');
+  assert.equal(found.statusCode, 200, 'the lookup by code + last 4 digits of the phone finds the dossier');
+  assert.equal((found.json() as { code: string }).code, dossierCode);
+  assert.equal((await lookup('0000', '10.71.0.5')).statusCode, 404, 'and other digits do not');
 
   // 3. VNeID linking: the verified identity number is written sealed, read back plain, found by blind index.
   const user = await createUsersService(database).getByUsername('citizen@demo.motcua.vn');
@@ -90,6 +97,16 @@ test('does keep identity and phone numbers out of every row in plaintext while p
   assert.equal(linked.status, 'linked');
   assert.equal((await identity.profiles.get(newcomerUser)).personalId, VNEID_PERSONAL_ID);
   assert.equal((await identity.profiles.get(user.id)).personalId, DEMO_PERSONAL_ID);
+  // The blind index of each identity number finds exactly its profile, from any spelling of the number; the column
+  // holds the HMAC, never the number.
+  const byPersonalId = async (personalId: string) =>
+    (await database.db.selectFrom('citizen_profile').select('user_id').where('personal_id_index', '=', await database.cipher.blindIndex('personalId', personalId)).execute()).map((r) => r.user_id);
+  assert.deepEqual(await byPersonalId(VNEID_PERSONAL_ID), [newcomerUser]);
+  assert.deepEqual(await byPersonalId(DEMO_PERSONAL_ID.replace(/(\d{3})(\d{3})/, '$1 $2 ')), [user.id]);
+  assert.deepEqual(await byPersonalId('001085012346'), []);
+  // And the phone's blind index finds the profile of the account registered by phone.
+  const byPhone = await database.db.selectFrom('citizen_profile').select('user_id').where('phone_index', '=', await database.cipher.blindIndex('phone', '+84 912 777 001')).execute();
+  assert.deepEqual(byPhone.map((r) => r.user_id), [newcomerUser]);
 
   // 4. The export gives the citizen the plaintext.
   const zip = await JSZip.loadAsync((await citizen.get('/tai-khoan/du-lieu-ca-nhan/tai-ve')).rawPayload);

@@ -158,17 +158,6 @@ export class ProfileRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  /**
-   * Accounts whose profile holds this identity number (by blind index; index citizen_profile_personal_id_index).
-   * Never used to link an identity provider's person to an account: that is an explicit act of the citizen.
-   */
-  async userIdsByPersonalId(personalId: string): Promise<number[]> {
-    const index = await this.cipher.blindIndex('personalId', personalId);
-    if (index === null) return [];
-    const rows = await this.db.selectFrom('citizen_profile').select('user_id').where('personal_id_index', '=', index).orderBy('user_id').execute();
-    return rows.map((r) => r.user_id);
-  }
-
   /** The stored columns of the fields: identity number and phone sealed, with their blind indexes. */
   private async columnsOf(fields: ProfileFields) {
     return {
