@@ -176,7 +176,10 @@ export async function createWebApp({ config, database }: WebAppOptions): Promise
   await app.register(processRoutes, { processes: createProcessService(database) });
   await app.register(reportsRoutes, { reports: createReportsService(database), db: database.db, openDataRateLimit: config.searchRateLimit });
   // The lookup keeps dossiers in memory and listens for their changes (its own connection on PostgreSQL).
-  const lookup = await createLookupService(database, { onFeedError: (error) => app.log.warn({ err: error }, 'lookup change feed down') });
+  const lookup = await createLookupService(database, {
+    maxStalenessMs: config.lookupMaxStalenessMs,
+    onFeedError: (error) => app.log.warn({ err: error }, 'lookup change feed down'),
+  });
   app.addHook('onClose', async () => lookup.close());
   await app.register(lookupRoutes, { lookup, rateLimit: config.lookupRateLimit });
   await app.register(notificationPreferenceRoutes, { notifications });

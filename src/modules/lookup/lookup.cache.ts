@@ -16,6 +16,13 @@ import { DOSSIER_CHANGED_CHANNEL, onLocalDossierChange } from '../dossiers/index
  * A database read racing a change is stored only if no invalidation arrived since before the read (`generation`).
  * When the listening connection is down, the cache is emptied and bypassed until it is back (and emptied again, as
  * notifications were missed meanwhile).
+ *
+ * Bounded staleness (`LOOKUP_MAX_STALENESS_MS`, `maxStalenessMs` below): rule 2 may instead accept a `select 1` that
+ * was sent at most that many milliseconds before the lookup began and has been answered. Every change committed before
+ * it was sent has then arrived, so an answer misses only changes committed in the last `maxStalenessMs` before the
+ * lookup, and only until their notifications arrive (they keep dropping entries as they come; this process's own
+ * changes drop them at once — though a lookup reading the database while such a change is still uncommitted may store
+ * the old state, which the commit's notification then drops). 0 is rule 2 exactly: read-your-writes across processes.
  */
 export interface ChangeFeed {
   /**
@@ -23,6 +30,8 @@ export interface ChangeFeed {
    * that (connection down or slow): the caller then reads the database and does not cache.
    */
   sync(): Promise<boolean>;
+  /** Round trips sent so far (`select 1` on the listening connection), for tests and the benchmark. */
+  readonly roundTrips: number;
   close(): Promise<void>;
 }
 
@@ -73,6 +82,7 @@ export function localChangeFeed(cache: LookupCache<unknown>): ChangeFeed {
   const stop = onLocalDossierChange((code) => cache.invalidate(code));
   return {
     sync: () => Promise.resolve(true),
+    roundTrips: 0,
     async close() {
       stop();
     },
@@ -83,7 +93,97 @@ export interface PostgresFeedOptions {
   connectionString: string;
   /** A sync slower than this answers false (the lookup reads the database instead of waiting). Default 2 s. */
   syncTimeoutMs?: number;
+  /** Accept a barrier sent at most this long before the lookup began (see the top of this file). Default 0: exact. */
+  maxStalenessMs?: number;
+  /** Monotonic milliseconds for the staleness bound (performance.now by default); tests pass a fake clock. */
+  now?: () => number;
   onError?: (error: Error) => void;
+}
+
+export interface BarrierOptions {
+  /** One `select 1` on the listening connection: true once answered on the connection still listening. */
+  roundTrip: () => Promise<boolean>;
+  /** 0: every sync waits for a round trip sent after it began. N > 0: one sent up to N ms before it began will do. */
+  maxStalenessMs: number;
+  /** Monotonic milliseconds (performance.now by default); tests pass a fake clock. */
+  now?: () => number;
+}
+
+export interface Barrier {
+  /** True once every change committed before the call (or, with a staleness bound N, up to N ms before it) has arrived. */
+  sync(): Promise<boolean>;
+  /** Forgets every answered round trip: the connection they travelled on is gone. */
+  reset(): void;
+  /** Round trips started so far. */
+  readonly started: number;
+}
+
+/**
+ * The read barrier of rule 2, coalesced: one round trip at a time, shared by every sync that it may answer.
+ * A round trip proves "everything committed before it was sent has arrived", so a sync may use one sent after it
+ * began (exact), or with a bound N one sent at most N ms before it began — answered already, or still in flight.
+ * With a bound, a sync answered from an earlier round trip more than N/2 old starts the next one in the background,
+ * so under steady traffic lookups rarely wait.
+ */
+export function coalescedBarrier(options: BarrierOptions): Barrier {
+  const now = options.now ?? (() => performance.now());
+  const bound = options.maxStalenessMs;
+  /** When the latest answered round trip was sent (null: none since the last reset). */
+  let confirmedSentAt: number | null = null;
+  let inFlight: { sentAt: number; done: Promise<boolean> } | null = null;
+  let queued: Promise<boolean> | null = null;
+  let epoch = 0;
+  let started = 0;
+
+  const start = (): Promise<boolean> => {
+    started++;
+    const sentAt = now();
+    const startedIn = epoch;
+    const done = options
+      .roundTrip()
+      .catch(() => false)
+      .then((ok) => {
+        if (ok && startedIn === epoch && (confirmedSentAt === null || sentAt > confirmedSentAt)) confirmedSentAt = sentAt;
+        return ok;
+      })
+      .finally(() => {
+        if (inFlight?.done === done) inFlight = null;
+      });
+    inFlight = { sentAt, done };
+    return done;
+  };
+
+  const sync = (): Promise<boolean> => {
+    const began = now();
+    if (bound > 0) {
+      if (confirmedSentAt !== null && began - confirmedSentAt <= bound) {
+        if (began - confirmedSentAt > bound / 2 && inFlight === null) void start();
+        return Promise.resolve(true);
+      }
+      if (inFlight !== null && began - inFlight.sentAt <= bound) return inFlight.done;
+    }
+    if (inFlight === null) return start();
+    // The query in flight was sent before this call began: it proves nothing about changes committed since.
+    // Wait for the next one, shared by everyone who arrives meanwhile.
+    if (queued === null) {
+      queued = inFlight.done.then(() => {
+        queued = null;
+        return inFlight === null ? start() : inFlight.done;
+      });
+    }
+    return queued;
+  };
+
+  return {
+    sync,
+    reset() {
+      epoch++;
+      confirmedSentAt = null;
+    },
+    get started() {
+      return started;
+    },
+  };
 }
 
 /** PostgreSQL: LISTEN on a dedicated connection, reconnecting with back-off; see the comment at the top. */
@@ -95,12 +195,11 @@ export async function postgresChangeFeed(cache: LookupCache<unknown>, options: P
   let closed = false;
   let retryMs = 250;
   let retryTimer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<boolean> | null = null;
-  let queued: Promise<boolean> | null = null;
 
   const down = (error?: Error) => {
     if (error) options.onError?.(error);
     ready = false;
+    barrier.reset();
     cache.clear();
     const dead = client;
     client = null;
@@ -141,12 +240,13 @@ export async function postgresChangeFeed(cache: LookupCache<unknown>, options: P
       return;
     }
     // Whatever changed while nobody listened is unknown: start empty.
+    barrier.reset();
     cache.clear();
     ready = true;
     retryMs = 250;
   };
 
-  const barrier = async (): Promise<boolean> => {
+  const roundTrip = async (): Promise<boolean> => {
     const current = client;
     if (!ready || !current) return false;
     let timer: NodeJS.Timeout | undefined;
@@ -163,28 +263,14 @@ export async function postgresChangeFeed(cache: LookupCache<unknown>, options: P
     }
   };
 
-  const sync = (): Promise<boolean> => {
-    if (!ready) return Promise.resolve(false);
-    if (inFlight === null) {
-      inFlight = barrier().finally(() => {
-        inFlight = null;
-      });
-      return inFlight;
-    }
-    // The query in flight was sent before this call began: it proves nothing about changes committed since.
-    // Wait for the next one, shared by everyone who arrives meanwhile.
-    if (queued === null) {
-      queued = inFlight.then(() => {
-        queued = null;
-        return sync();
-      });
-    }
-    return queued;
-  };
+  const barrier = coalescedBarrier({ roundTrip, maxStalenessMs: options.maxStalenessMs ?? 0, ...(options.now ? { now: options.now } : {}) });
 
   await connect();
   return {
-    sync,
+    sync: () => (ready ? barrier.sync() : Promise.resolve(false)),
+    get roundTrips() {
+      return barrier.started;
+    },
     async close() {
       closed = true;
       stopLocal();

@@ -78,6 +78,11 @@ export class LookupService {
     this.feed = null;
   }
 
+  /** Read-barrier round trips the change feed has sent (for tests and the benchmark). */
+  get barrierRoundTrips(): number {
+    return this.feed?.roundTrips ?? 0;
+  }
+
   /** Dossiers held in memory now (for tests and the benchmark). */
   get cachedCount(): number {
     return this.cache.size;

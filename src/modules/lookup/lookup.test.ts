@@ -10,7 +10,8 @@ import type { Database } from '../../platform/db/database.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import { openTestDatabase } from '../../platform/db/testing.js';
 import { DOSSIER_CHANGED_CHANNEL, dossierChanged } from '../dossiers/index.js';
-import { LookupCache } from './lookup.cache.js';
+import { coalescedBarrier, LookupCache, postgresChangeFeed } from './lookup.cache.js';
+import { LookupService as LookupServiceClass } from './lookup.service.js';
 import { createLookupService, LookupErrors, lookupRoutes, type LookupService } from './index.js';
 
 /*
@@ -82,6 +83,100 @@ describe('lookup cache', () => {
   });
 });
 
+/** A round trip the test answers by hand, and a clock it moves by hand. */
+function fakeRoundTrips() {
+  const pending: { sentAt: number; answer: (ok: boolean) => void }[] = [];
+  const clock = { now: 0 };
+  return {
+    clock,
+    pending,
+    roundTrip: () => new Promise<boolean>((resolve) => pending.push({ sentAt: clock.now, answer: resolve })),
+    /** Answers the oldest round trip still pending and lets its waiters run. */
+    async answer(ok = true) {
+      pending.shift()!.answer(ok);
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    },
+  };
+}
+
+/** Resolves to 'waiting' while `promise` is still pending after the microtasks queued so far have run. */
+async function state(promise: Promise<boolean>): Promise<boolean | 'waiting'> {
+  return Promise.race([promise, new Promise<'waiting'>((resolve) => setImmediate(() => resolve('waiting')))]);
+}
+
+describe('lookup read barrier', () => {
+  test('with no staleness, waits for a round trip sent after the lookup began, shared by the lookups that arrived meanwhile', async () => {
+    const rt = fakeRoundTrips();
+    const barrier = coalescedBarrier({ roundTrip: rt.roundTrip, maxStalenessMs: 0, now: () => rt.clock.now });
+    const first = barrier.sync();
+    assert.equal(rt.pending.length, 1);
+    const second = barrier.sync();
+    const third = barrier.sync();
+    assert.equal(rt.pending.length, 1, 'the later lookups wait for the next round trip, not a new one each');
+    await rt.answer();
+    assert.equal(await first, true);
+    assert.equal(await state(second), 'waiting', 'a round trip sent before the lookup began proves nothing');
+    assert.equal(rt.pending.length, 1, 'one new round trip for both');
+    await rt.answer();
+    assert.deepEqual([await second, await third], [true, true]);
+    // Answered a moment ago, same clock: still not accepted without a new round trip.
+    const fourth = barrier.sync();
+    assert.equal(await state(fourth), 'waiting');
+    await rt.answer(false);
+    assert.equal(await fourth, false, 'a failed round trip answers false (the lookup reads the database)');
+  });
+
+  test('with a staleness bound N, accepts a round trip sent at most N ms before the lookup began, and never an older one', async () => {
+    const rt = fakeRoundTrips();
+    const barrier = coalescedBarrier({ roundTrip: rt.roundTrip, maxStalenessMs: 1000, now: () => rt.clock.now });
+    rt.clock.now = 10_000;
+    const first = barrier.sync();
+    await rt.answer();
+    assert.equal(await first, true);
+    // Within N/2 of the answered round trip (sent at 10,000): answered at once, nothing sent.
+    rt.clock.now = 10_500;
+    assert.equal(await state(barrier.sync()), true);
+    assert.equal(rt.pending.length, 0);
+    // Between N/2 and N: answered at once, and the next round trip starts in the background.
+    rt.clock.now = 10_900;
+    assert.equal(await state(barrier.sync()), true);
+    assert.equal(rt.pending.length, 1);
+    assert.equal(rt.pending[0]!.sentAt, 10_900);
+    // Past N from the last answered one (10,000) but within N of the one in flight (10,900): waits for that one.
+    rt.clock.now = 11_001;
+    const waiting = barrier.sync();
+    assert.equal(await state(waiting), 'waiting');
+    await rt.answer();
+    assert.equal(await waiting, true);
+    assert.equal(rt.pending.length, 0);
+    // Past N from everything: waits for a round trip sent after it began.
+    rt.clock.now = 11_901;
+    const late = barrier.sync();
+    assert.equal(await state(late), 'waiting');
+    assert.equal(rt.pending.length, 1);
+    assert.equal(rt.pending[0]!.sentAt, 11_901);
+    await rt.answer();
+    assert.equal(await late, true);
+  });
+
+  test('forgets answered round trips when the connection they travelled on is gone', async () => {
+    const rt = fakeRoundTrips();
+    const barrier = coalescedBarrier({ roundTrip: rt.roundTrip, maxStalenessMs: 1000, now: () => rt.clock.now });
+    const first = barrier.sync();
+    await rt.answer();
+    assert.equal(await first, true);
+    barrier.reset();
+    rt.clock.now = 1;
+    const after = barrier.sync();
+    assert.equal(await state(after), 'waiting', 'no answer from before the reset is accepted');
+    // A round trip in flight across a reset does not count either, even if answered.
+    barrier.reset();
+    await rt.answer();
+    assert.equal(await after, true);
+    assert.equal(await state(barrier.sync()), 'waiting');
+  });
+});
+
 describe('lookup service', () => {
   let lookup: LookupService;
   before(async () => {
@@ -132,8 +227,9 @@ describe('lookup across processes (PostgreSQL)', { skip: process.env.DATABASE_UR
   let b: LookupService;
   let otherProcess: pg.Client;
   before(async () => {
-    a = await createLookupService(database);
-    b = await createLookupService(database);
+    // Staleness 0 (LOOKUP_MAX_STALENESS_MS=0): exact read-your-writes across processes.
+    a = await createLookupService(database, { maxStalenessMs: 0 });
+    b = await createLookupService(database, { maxStalenessMs: 0 });
     // Another web process: its own session, and it reaches this process only through PostgreSQL.
     otherProcess = new pg.Client({ connectionString: database.url });
     await otherProcess.connect();
@@ -164,6 +260,63 @@ describe('lookup across processes (PostgreSQL)', { skip: process.env.DATABASE_UR
       assert.equal(seenByA.status, 'received', `round ${round}: process A`);
       assert.equal(seenByB.status, 'received', `round ${round}: process B`);
       assert.equal(seenByB.history.length, 2);
+    }
+  });
+
+  test('with a staleness bound N, a change committed elsewhere shows once it arrives, and an answer never misses a change older than N', async () => {
+    const bound = 1000;
+    const clock = { now: 0 };
+    const stale = await LookupServiceClass.create(database.db, {
+      feed: (cache) => postgresChangeFeed(cache, { connectionString: database.url, maxStalenessMs: bound, now: () => clock.now }),
+    });
+    try {
+      // Delivery alone: the clock does not move, so no lookup sends a round trip after the first, yet the change shows.
+      const d = await insertDossier(database.db);
+      assert.equal((await stale.find(d.code, d.secret)).status, 'awaiting_reception');
+      const sent = stale.barrierRoundTrips;
+      assert.equal(sent, 1);
+      await changeElsewhere(d.id, d.code);
+      let shown = false;
+      for (let i = 0; i < 100 && !shown; i++) {
+        shown = (await stale.find(d.code, d.secret)).status === 'received';
+        if (!shown) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.ok(shown, 'the notification dropped the cached copy as it arrived');
+      assert.equal(stale.barrierRoundTrips, sent, 'within the bound, no lookup waited for a round trip');
+
+      // The bound: dossiers changed elsewhere at known times (fake clock), looked up at others. Every change committed
+      // more than N ms before a lookup began must show in it, whatever was cached.
+      const dossiers = await Promise.all(Array.from({ length: 6 }, () => insertDossier(database.db)));
+      const changedAt = new Map<string, number>();
+      let seed = 7;
+      const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+      for (const x of dossiers) await stale.find(x.code, x.secret);
+      // The clock stands still during a lookup, so a round trip it sends (or starts ahead) is sent at `clock.now`.
+      let lastSentAt = clock.now;
+      let roundTrips = stale.barrierRoundTrips;
+      let skipped = 0;
+      for (let step = 0; step < 80; step++) {
+        clock.now += Math.floor(random() * 700);
+        const x = dossiers[Math.floor(random() * dossiers.length)]!;
+        if (!changedAt.has(x.code) && random() < 0.3) {
+          await changeElsewhere(x.id, x.code);
+          changedAt.set(x.code, clock.now);
+          continue;
+        }
+        const began = clock.now;
+        const seen = (await stale.find(x.code, x.secret)).status;
+        if (stale.barrierRoundTrips > roundTrips) lastSentAt = began;
+        else skipped++;
+        roundTrips = stale.barrierRoundTrips;
+        assert.ok(lastSentAt >= began - bound, `step ${step}: answered at ${began} with no round trip since ${lastSentAt}`);
+        const at = changedAt.get(x.code);
+        if (at !== undefined && at < began - bound) assert.equal(seen, 'received', `step ${step}: changed at ${at}, looked up at ${began}`);
+        if (at === undefined) assert.equal(seen, 'awaiting_reception');
+      }
+      assert.ok(changedAt.size >= 3, 'the walk changed several dossiers');
+      assert.ok(skipped >= 10, `lookups within the bound send nothing (${skipped} did)`);
+    } finally {
+      await stale.close();
     }
   });
 

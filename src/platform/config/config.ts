@@ -170,6 +170,15 @@ export const configSpec = {
     default: '30',
     schema: z.coerce.number().int().min(1),
   }),
+  lookupMaxStalenessMs: setting({
+    env: 'LOOKUP_MAX_STALENESS_MS',
+    doc:
+      'PostgreSQL: a public lookup may miss a change another web process committed at most this many milliseconds before it ' +
+      '(it then skips the round trip that proves every earlier change has arrived). 0: every lookup shows every change committed ' +
+      'before it. A change made through the same process drops its cached copy at once either way. See docs/architecture.md.',
+    default: '1000',
+    schema: z.coerce.number().int().min(0).max(60_000),
+  }),
   draftLifetimeDays: setting({
     env: 'DRAFT_LIFETIME_DAYS',
     doc: 'A draft dossier not touched for this many days expires and is purged.',
