@@ -90,8 +90,37 @@ export class ReportsRepository {
                sum(received_reusing_data), sum(fee_due), sum(paid_online), sum(finished), sum(finished_early), sum(finished_on_time), sum(finished_late),
                sum(finished_electronic_result), sum(complaints), sum(rated), sum(rating_sum)
         from indicator_month where month = ${month}::date group by month, agency_id`.execute(trx);
+      await this.refreshOnlineUse(trx, month);
       return Number(received.numAffectedRows ?? 0) + Number(finished.numAffectedRows ?? 0);
     });
+  }
+
+  /**
+   * Sets the month's bit in indicator_online_use for every agency × procedure with online dossiers received in the
+   * month (as just written to indicator_month) and clears it for the others; rows left without any month are
+   * deleted. Only rows whose bits change are written (a refresh that changes nothing locks no row). Under a lock per
+   * year, taken after the month's: refreshes of two months of the same year (two workers) touch the same rows, and
+   * would otherwise risk a deadlock.
+   */
+  private async refreshOnlineUse(trx: Transaction<Schema>, month: Month): Promise<void> {
+    const year = Number(month.slice(0, 4));
+    const bit = 1 << (Number(month.slice(5, 7)) - 1);
+    await sql`select pg_advisory_xact_lock(727201, ${year}::int4)`.execute(trx);
+    await sql`
+      insert into indicator_online_use (year, agency_id, procedure_id, months)
+      select ${year}::smallint, m.agency_id, m.procedure_id, ${bit}::int
+      from indicator_month m
+      where m.month = ${month}::date and m.received_online > 0
+        and not exists (select 1 from indicator_online_use u
+                        where u.year = ${year}::smallint and u.agency_id = m.agency_id and u.procedure_id = m.procedure_id and u.months & ${bit}::int <> 0)
+      on conflict (year, agency_id, procedure_id) do update set months = indicator_online_use.months | excluded.months`.execute(trx);
+    const { rows: cleared } = await sql<{ months: number }>`
+      update indicator_online_use u set months = u.months & ~${bit}::int
+      where u.year = ${year}::smallint and u.months & ${bit}::int <> 0
+        and not exists (select 1 from indicator_month m
+                        where m.month = ${month}::date and m.agency_id = u.agency_id and m.procedure_id = u.procedure_id and m.received_online > 0)
+      returning u.months`.execute(trx);
+    if (cleared.some((r) => r.months === 0)) await sql`delete from indicator_online_use where year = ${year}::smallint and months = 0`.execute(trx);
   }
 
   /**
@@ -167,35 +196,31 @@ export class ReportsRepository {
     return query.execute() as Promise<(Record<string, number> & { agency_id?: number; month?: Date })[]>;
   }
 
-  /** Online procedures that received at least one online dossier in the scope, per agency. */
-  async proceduresUsedOnline(scope: Scope): Promise<Map<number, number>> {
-    let query = this.db
-      .selectFrom('indicator_month as m')
-      .innerJoin('procedure as p', 'p.id', 'm.procedure_id')
-      .select(['m.agency_id', sql<number>`count(distinct m.procedure_id)::int`.as('n')])
-      .where('m.month', '>=', scope.from)
-      .where('m.month', '<=', scope.to)
-      .where('m.received_online', '>', 0)
-      .where('p.online_offered', '=', true)
-      .groupBy('m.agency_id');
-    if (scope.agencyIds) query = query.where('m.agency_id', 'in', scope.agencyIds.length ? scope.agencyIds : [-1]);
-    const rows = await query.execute();
-    return new Map(rows.map((r) => [r.agency_id, Number(r.n)]));
-  }
-
-  /** The same over the whole scope (a procedure used at two agencies counts once). */
-  async proceduresUsedOnlineOverall(scope: Scope): Promise<number> {
-    let query = this.db
-      .selectFrom('indicator_month as m')
-      .innerJoin('procedure as p', 'p.id', 'm.procedure_id')
-      .select(sql<number>`count(distinct m.procedure_id)::int`.as('n'))
-      .where('m.month', '>=', scope.from)
-      .where('m.month', '<=', scope.to)
-      .where('m.received_online', '>', 0)
-      .where('p.online_offered', '=', true);
-    if (scope.agencyIds) query = query.where('m.agency_id', 'in', scope.agencyIds.length ? scope.agencyIds : [-1]);
-    const row = await query.executeTakeFirst();
-    return Number(row?.n ?? 0);
+  /**
+   * Online procedures (offered online now) that received at least one online dossier in the scope: per agency, and
+   * overall (a procedure used at two agencies counts once), from one read of indicator_online_use — at most one row
+   * per agency × procedure and year of the period, whatever the number of months.
+   */
+  async proceduresUsedOnline(scope: Scope): Promise<{ overall: number; byAgency: Map<number, number> }> {
+    const masks = yearMasks(scope.from, scope.to);
+    const years = [...masks.keys()];
+    const mask = sql.join([...masks].map(([year, bits]) => sql`when ${year}::smallint then ${bits}::int`), sql` `);
+    const agencies = scope.agencyIds
+      ? sql`and u.agency_id in (${sql.join(scope.agencyIds.length ? scope.agencyIds : [-1])})`
+      : sql``;
+    const { rows } = await sql<{ agency_id: number | null; n: number }>`
+      select u.agency_id, count(distinct u.procedure_id)::int as n
+      from indicator_online_use u
+      join procedure p on p.id = u.procedure_id
+      where u.year in (${sql.join(years.map((y) => sql`${y}::smallint`))}) and u.months & (case u.year ${mask} end) <> 0 and p.online_offered ${agencies}
+      group by grouping sets ((u.agency_id), ())`.execute(this.db);
+    let overall = 0;
+    const byAgency = new Map<number, number>();
+    for (const r of rows) {
+      if (r.agency_id === null) overall = Number(r.n);
+      else byAgency.set(r.agency_id, Number(r.n));
+    }
+    return { overall, byAgency };
   }
 
   /**
@@ -270,18 +295,6 @@ export class ReportsRepository {
     return query.execute();
   }
 
-  /** Agencies that received dossiers in the scope (the ranking lists only those). */
-  async agenciesWithDossiers(scope: Scope): Promise<number[]> {
-    const rows = await this.db
-      .selectFrom('indicator_month_agency')
-      .select('agency_id')
-      .distinct()
-      .where('month', '>=', scope.from)
-      .where('month', '<=', scope.to)
-      .execute();
-    return rows.map((r) => r.agency_id);
-  }
-
   /** The dossiers behind a number (drill-down), newest first: code, procedure, channel, dates, timing. */
   async dossiersBehind(scope: Scope, basis: 'received' | 'finished', filter: DrillFilter, limit: number) {
     const { start } = monthBounds(scope.from);
@@ -300,6 +313,19 @@ export class ReportsRepository {
     if (filter.timing) query = query.where('c.indicator_timing', '=', filter.timing);
     return query.execute();
   }
+}
+
+/** The years of a period, each with the bits of its months in the period (bit m − 1 = month m). */
+export function yearMasks(from: Month, to: Month): Map<number, number> {
+  const [fy, fm] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  const masks = new Map<number, number>();
+  for (let y = fy; y <= ty; y++) {
+    const first = y === fy ? fm : 1;
+    const last = y === ty ? tm : 12;
+    masks.set(y, ((1 << last) - 1) & ~((1 << (first - 1)) - 1));
+  }
+  return masks;
 }
 
 export interface DrillFilter {

@@ -66,34 +66,32 @@ export class ReportsService {
   async dashboard(actor: SessionUser, input: DashboardInput = {}): Promise<Dashboard> {
     const scope = this.scopeFor(actor, input);
     const agencyId = scope.agencyIds?.[0] ?? null;
-    const [dossiers, procedures, usedOnline, months, agencies] = await Promise.all([
+    const everyAgency = isSystemAdmin(actor) && agencyId === null;
+    // Every query at once: the ranking's inputs need no list of agencies first (the per-agency counts of the period
+    // are exactly the agencies that received dossiers; procedure counts of every agency are cached), and "procedures
+    // used online" comes per agency and overall from one read.
+    const [dossiers, procedures, usedOnline, months, agencies, perAgency, perProcedures] = await Promise.all([
       this.repository.dossierCounts(scope),
       scope.agencyIds ? this.repository.procedureCounts(scope.agencyIds).then((r) => r[0]) : this.repository.procedureCountsOverall(null),
-      this.repository.proceduresUsedOnlineOverall(scope),
+      this.repository.proceduresUsedOnline(scope),
       this.repository.dossierCounts(scope, ['month']),
       this.repository.agencies(isSystemAdmin(actor) ? null : [actor.agencyId!]),
+      everyAgency ? this.repository.dossierCounts(scope, ['agency']) : Promise.resolve([]),
+      everyAgency ? this.repository.procedureCounts(null) : Promise.resolve([]),
     ]);
-    const report = scoreIndicators(toCounts(dossiers[0], procedures, usedOnline), this.policy);
+    const report = scoreIndicators(toCounts(dossiers[0], procedures, usedOnline.overall), this.policy);
     const trend = months.map((m) => {
       const month = monthOf(new Date(m.month!));
-      const r = scoreIndicators(toCounts(m, procedures, usedOnline), this.policy);
+      const r = scoreIndicators(toCounts(m, procedures, usedOnline.overall), this.policy);
       return { month, outOf100: r.outOf100, received: Number(m.received), finished: Number(m.finished) };
     });
     let ranking: Dashboard['ranking'] = [];
-    if (isSystemAdmin(actor) && agencyId === null) {
-      const ids = await this.repository.agenciesWithDossiers(scope);
-      const perScope: Scope = { ...scope, agencyIds: ids };
-      const [perAgency, perProcedures, perUsed, names] = await Promise.all([
-        this.repository.dossierCounts(perScope, ['agency']),
-        this.repository.procedureCounts(ids),
-        this.repository.proceduresUsedOnline(perScope),
-        this.repository.agencies(ids),
-      ]);
+    if (everyAgency) {
       const procBy = new Map(perProcedures.map((p) => [p.agency_id, p]));
-      const nameBy = new Map(names.map((a) => [a.id, a.name]));
+      const nameBy = new Map(agencies.map((a) => [a.id, a.name]));
       ranking = perAgency
         .map((d) => {
-          const r = scoreIndicators(toCounts(d, procBy.get(d.agency_id!), perUsed.get(d.agency_id!) ?? 0), this.policy);
+          const r = scoreIndicators(toCounts(d, procBy.get(d.agency_id!), usedOnline.byAgency.get(d.agency_id!) ?? 0), this.policy);
           return { agencyId: d.agency_id!, name: nameBy.get(d.agency_id!) ?? String(d.agency_id), outOf100: r.outOf100, total: r.total, maximum: r.maximum, received: Number(d.received) };
         })
         .sort((a, b) => (b.outOf100 ?? -1) - (a.outOf100 ?? -1) || b.received - a.received);

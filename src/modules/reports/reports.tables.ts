@@ -29,7 +29,19 @@ export interface IndicatorMonthTable {
 /** The same counts summed per month and agency (what dashboards read). */
 export type IndicatorMonthAgencyTable = Omit<IndicatorMonthTable, 'procedure_id' | 'refreshed_at'>;
 
+/**
+ * Per agency × procedure and year, the months with at least one online dossier received, as bits (bit m − 1 = month
+ * m): "procedures used online" of a period without reading every month's rows (migrations/202611241400_…).
+ */
+export interface IndicatorOnlineUseTable {
+  year: number;
+  agency_id: number;
+  procedure_id: number;
+  months: number;
+}
+
 export interface ReportsTables {
   indicator_month: IndicatorMonthTable;
   indicator_month_agency: IndicatorMonthAgencyTable;
+  indicator_online_use: IndicatorOnlineUseTable;
 }

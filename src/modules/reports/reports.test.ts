@@ -182,3 +182,73 @@ test('the refresh job recomputes this month and the one before', async () => {
   const [row] = await repository.dossierCounts({ agencyIds: [ids.x!], from: '2026-10-01', to: '2026-10-01' });
   assert.equal(row!.received, 5);
 });
+
+/** The old read of "procedures used online": distinct procedures over every month's procedure-level rows. */
+async function usedOnlineByMonths(from: string, to: string) {
+  const { rows } = await sql<{ agency_id: number | null; n: number }>`
+    select m.agency_id, count(distinct m.procedure_id)::int as n from indicator_month m join procedure p on p.id = m.procedure_id
+    where m.month >= ${from}::date and m.month <= ${to}::date and m.received_online > 0 and p.online_offered
+    group by grouping sets ((m.agency_id), ())`.execute(database.db);
+  return {
+    overall: rows.find((r) => r.agency_id === null)?.n ?? 0,
+    byAgency: new Map(rows.filter((r) => r.agency_id !== null).map((r) => [r.agency_id!, r.n])),
+  };
+}
+
+test('recomputing a month after its only online dossier moved clears the month’s bit', async () => {
+  const db = database.db;
+  const bits = async () =>
+    (await db.selectFrom('indicator_online_use').select(['year', 'procedure_id', 'months']).where('agency_id', '=', ids.y!).execute()).map((r) => ({ ...r }));
+  const [a] = await db.selectFrom('procedure').select('id').where('code', '=', '9.000001').execute();
+  assert.deepEqual(await bits(), [{ year: 2026, procedure_id: a!.id, months: 1 << 9 }], 'Y: procedure A used online in October only');
+  const d7 = await db.selectFrom('dossier').select(['id', 'received_at']).where('receiving_agency_id', '=', ids.y!).executeTakeFirstOrThrow();
+  await db.updateTable('dossier').set({ received_at: vn('2026-09-20T09:00:00') }).where('id', '=', d7.id).execute();
+  await repository.refreshMonth('2026-10-01');
+  assert.deepEqual(await bits(), [], 'October recomputed: the bit is cleared and the row without months deleted');
+  assert.deepEqual(await repository.proceduresUsedOnline({ agencyIds: [ids.y!], from: '2026-10-01', to: '2026-11-01' }), { overall: 0, byAgency: new Map() });
+  await repository.refreshMonth('2026-09-01');
+  assert.deepEqual(await bits(), [{ year: 2026, procedure_id: a!.id, months: 1 << 8 }], 'September recomputed: its bit is set');
+  const x = await repository.proceduresUsedOnline({ agencyIds: null, from: '2026-09-01', to: '2026-09-01' });
+  assert.deepEqual(x, { overall: 1, byAgency: new Map([[ids.y!, 1]]) });
+  // Back in October, as the other tests expect.
+  await db.updateTable('dossier').set({ received_at: d7.received_at! }).where('id', '=', d7.id).execute();
+  await repository.refreshMonth('2026-09-01');
+  await repository.refreshMonth('2026-10-01');
+  assert.deepEqual(await bits(), [{ year: 2026, procedure_id: a!.id, months: 1 << 9 }]);
+});
+
+test('procedures used online: the yearly month bits give the count(distinct) over the monthly rows, for every period across two years', async () => {
+  const db = database.db;
+  const procedures = await db.selectFrom('procedure').select(['id', 'code', 'current_version_id']).where('code', 'in', ['9.000001', '9.000002']).orderBy('code').execute();
+  const [a, b] = procedures as [(typeof procedures)[0], (typeof procedures)[0]];
+  let n = 100;
+  const add = async (p: typeof a, agencyId: number, channel: 'online' | 'in_person', at: string) => {
+    n++;
+    await db.insertInto('dossier').values({
+      code: `X-261001-${String(n).padStart(4, '0')}`, lookup_secret: 's', procedure_id: p.id, procedure_version_id: p.current_version_id!, form_version: '1',
+      applicant: JSON.stringify({ fullName: 'A' }), receiving_agency_id: agencyId, holder_agency_id: agencyId, channel, status: 'processing',
+      values: '{}', result_delivery: 'online', received_at: vn(at), submitted_at: vn(at),
+    }).execute();
+  };
+  // A online at X in December and at Y in January and March; B (not offered online, yet with an online dossier) at
+  // X in January; in person only at Y in February.
+  await add(a, ids.x!, 'online', '2026-12-10T09:00:00');
+  await add(a, ids.y!, 'online', '2027-01-05T09:00:00');
+  await add(b, ids.x!, 'online', '2027-01-06T09:00:00');
+  await add(a, ids.y!, 'in_person', '2027-02-07T09:00:00');
+  await add(a, ids.y!, 'online', '2027-03-31T23:00:00');
+  const months = ['2026-09-01', '2026-10-01', '2026-11-01', '2026-12-01', '2027-01-01', '2027-02-01', '2027-03-01', '2027-04-01'];
+  for (const m of months) await repository.refreshMonth(m);
+  let periods = 0;
+  for (const [i, from] of months.entries()) {
+    for (const to of months.slice(i)) {
+      const got = await repository.proceduresUsedOnline({ agencyIds: null, from, to });
+      assert.deepEqual(got, await usedOnlineByMonths(from, to), `${from} … ${to}`);
+      const atY = await repository.proceduresUsedOnline({ agencyIds: [ids.y!], from, to });
+      assert.equal(atY.overall, (await usedOnlineByMonths(from, to)).byAgency.get(ids.y!) ?? 0, `Y, ${from} … ${to}`);
+      periods++;
+    }
+  }
+  assert.equal(periods, 36);
+  assert.deepEqual(await repository.proceduresUsedOnline({ agencyIds: null, from: '2026-11-01', to: '2027-02-01' }), { overall: 1, byAgency: new Map([[ids.x!, 1], [ids.y!, 1]]) }, 'A at X (December) and Y (January) once overall; B not offered online');
+});
