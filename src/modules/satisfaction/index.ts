@@ -1,14 +1,15 @@
 /**
  * The satisfaction module: the applicant's rating of how a dossier was served ("đánh giá mức độ hài lòng"), once,
  * after the result is returned — signed in, or by the single-use link in the result-returned message — and
- * complaints ("phản ánh, kiến nghị") about a dossier, answered by its receiving agency within 10 working days.
+ * complaints ("phản ánh, kiến nghị") about a dossier, answered by its receiving agency within
+ * COMPLAINT_ANSWER_WORKING_DAYS (Ninh Bình QĐ 163/2025 art. 19).
  * Other modules import only from here.
  */
 import type { Database } from '../../platform/db/database.js';
 import { formDateParts } from '../../platform/pdf/index.js';
 import { translator } from '../../platform/i18n/i18n.js';
 import { createCalendarService, type CalendarService } from '../calendar/index.js';
-import type { NotificationService } from '../notifications/index.js';
+import { applicantMessages, type NotificationService } from '../notifications/index.js';
 import { RatingTokens } from './rating-token.js';
 import { SatisfactionRepository } from './satisfaction.repository.js';
 import type { Transaction } from 'kysely';
@@ -44,8 +45,7 @@ export function createSatisfactionService(database: Database, options: Satisfact
     calendar: (hours) => calendar.calendar(hours),
     async notify(trx, message) {
       const { applicant, template, params, dossierId } = message;
-      if (applicant.email) await options.notifications.enqueue(trx, { channel: 'email', recipient: applicant.email, template, params, locale: 'vi', dossierId });
-      if (applicant.phone) await options.notifications.enqueue(trx, { channel: 'sms', recipient: applicant.phone, template, params, locale: 'vi', dossierId });
+      await options.notifications.enqueueMany(trx, applicantMessages(applicant, { template, params, dossierId }));
     },
     formatMoment: (at) => vi('workflow.dateTime', { ...formDateParts(at) }),
     tokens: new RatingTokens(options.secret),

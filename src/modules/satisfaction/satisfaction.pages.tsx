@@ -3,7 +3,7 @@ import { formatDateTime } from '../../platform/views/format.js';
 import { CsrfField, ErrorSummary, Page, SummaryList, Tag, type FieldError } from '../../platform/views/layout.js';
 import type { VNode } from 'preact';
 import type { SessionUser } from '../../platform/http/auth.js';
-import { COMPLAINT_CATEGORIES, RATING_CRITERIA, type ComplaintView, type SatisfactionService, type SatisfactionSummary } from './satisfaction.service.js';
+import { COMPLAINT_ANSWER_WORKING_DAYS, COMPLAINT_CATEGORIES, RATING_CRITERIA, type ComplaintView, type SatisfactionService, type SatisfactionSummary } from './satisfaction.service.js';
 
 /** What was typed, to show again with the errors. */
 export interface RatingFormValues {
@@ -140,7 +140,7 @@ export function RatingPage({ ctx, s, action, values, errors, signedIn }: { ctx: 
                 <Radios
                   name="complain"
                   legend={t('satisfaction.rate.complain')}
-                  hint={t('satisfaction.rate.complainHint')}
+                  hint={t('satisfaction.rate.complainHint', { days: COMPLAINT_ANSWER_WORKING_DAYS })}
                   options={[
                     { value: 'no', label: t('satisfaction.no') },
                     { value: 'yes', label: t('satisfaction.yes') },
@@ -238,7 +238,7 @@ export function ComplaintPage({ ctx, s, values, errors }: { ctx: ViewContext; s:
         <ErrorSummary ctx={ctx} errors={errors} />
         <span class="muted">{s.code}</span>
         <h1>{title}</h1>
-        <p class="lead">{t('satisfaction.complaint.lead', { agency: s.agencyName })}</p>
+        <p class="lead">{t('satisfaction.complaint.lead', { agency: s.agencyName, days: COMPLAINT_ANSWER_WORKING_DAYS })}</p>
         {s.canComplain ? (
           <form method="post" action={satisfactionPaths.complain(s.code)} novalidate>
             <CsrfField ctx={ctx} />
@@ -329,7 +329,7 @@ export function QueuePage({ ctx, open, answered, notice }: { ctx: ViewContext; o
           <p>{notice}</p>
         </div>
       ) : null}
-      <p>{t('satisfaction.queue.lead')}</p>
+      <p>{t('satisfaction.queue.lead', { days: COMPLAINT_ANSWER_WORKING_DAYS })}</p>
       {open.length === 0 ? <p>{t('satisfaction.queue.none')}</p> : table(open, t('satisfaction.queue.openCaption', { n: open.length }), false)}
       {answered.length > 0 ? (
         <>

@@ -100,8 +100,8 @@ export class SatisfactionRepository {
 
   /** The dossier, its row locked: ratings and complaints of one dossier are decided one at a time. */
   async lockDossier(trx: Transaction<Schema>, id: number): Promise<DossierRow | undefined> {
-    await trx.selectFrom('dossier').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
-    const row = await this.dossierQuery(trx).where('d.id', '=', id).executeTakeFirst();
+    // Only the dossier's row (`of d`): the agency and procedure rows it joins stay unlocked.
+    const row = await this.dossierQuery(trx).where('d.id', '=', id).forUpdate('d').executeTakeFirst();
     return row ? SatisfactionRepository.present(row) : undefined;
   }
 

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { appendAudit } from '../../platform/audit/index.js';
+import { appendAudit, type AuditInput } from '../../platform/audit/index.js';
 import type { Database as Schema, OfficeHours } from '../../platform/db/schema.js';
 import { CommonErrors, DomainError, type FieldProblem } from '../../platform/errors/errors.js';
 import type { SessionUser } from '../../platform/http/auth.js';
@@ -98,7 +98,7 @@ export interface SatisfactionSummary {
  * Satisfaction ratings and complaints about dossiers. A dossier is rated once, after its result is returned: by its
  * applicant signed in, or by whoever holds the single-use link of the result-returned message (walk-in applicants
  * have no account). A complaint goes to the dossier's receiving agency, whose desk officers and leaders answer it
- * within 10 working days; the answer goes to the applicant through the outbox. Every change writes its audit event
+ * within COMPLAINT_ANSWER_WORKING_DAYS; the answer goes to the applicant through the outbox. Every change writes its audit event
  * and its messages in its own transaction.
  */
 export class SatisfactionService {
@@ -155,15 +155,12 @@ export class SatisfactionService {
 
   /** What the link's page shows; a wrong, expired or used link is SATISFACTION_LINK_INVALID. */
   async byLink(token: string): Promise<SatisfactionSummary> {
-    const dossier = await this.dossierOfLink(token);
-    return this.summaryOf(dossier);
+    return this.summaryOf((await this.dossierOfLink(token)).dossier);
   }
 
   /** The rating (and complaint, if asked) by the link; the link is used up in the same transaction. */
   async rateByLink(token: string, input: RatingInput): Promise<{ code: string; complaintDueAt: Date | null }> {
-    const hash = this.ports.tokens.verify(token);
-    if (!hash) throw new DomainError(SatisfactionErrors.linkInvalid);
-    const dossier = await this.dossierOfLink(token);
+    const { hash, dossier } = await this.dossierOfLink(token);
     const clean = checkRating(input);
     const calendar = clean.complaint ? await this.ports.calendar(dossier.officeHours) : null;
     return this.repository.transaction(async (trx) => {
@@ -187,17 +184,13 @@ export class SatisfactionService {
 
   /** One complaint of the officer's agency (another agency's is "not found"). */
   async complaintFor(actor: SessionUser, id: number): Promise<ComplaintView> {
-    const agencyId = officerAgency(actor);
-    const row = Number.isSafeInteger(id) ? await this.repository.complaint(id) : undefined;
-    if (!row || row.agencyId !== agencyId) throw new DomainError(SatisfactionErrors.complaintNotFound);
-    return view(row, this.now());
+    return view(await this.agencyComplaint(officerAgency(actor), id), this.now());
   }
 
   /** Answers a complaint (once): recorded on time or late against its due moment, sent to the applicant. */
   async answer(actor: SessionUser, id: number, rowVersion: number, answer: string): Promise<{ timing: 'on_time' | 'late' }> {
     const agencyId = officerAgency(actor);
-    const current = Number.isSafeInteger(id) ? await this.repository.complaint(id) : undefined;
-    if (!current || current.agencyId !== agencyId) throw new DomainError(SatisfactionErrors.complaintNotFound);
+    const current = await this.agencyComplaint(agencyId, id);
     if (current.status !== 'open') throw new DomainError(SatisfactionErrors.complaintAnswered);
     const text = typeof answer === 'string' ? answer.trim() : '';
     if (text === '') throw invalid([{ field: 'answer', messageKey: 'satisfaction.field.answer.required' }]);
@@ -235,13 +228,20 @@ export class SatisfactionService {
     return dossier;
   }
 
-  private async dossierOfLink(token: string): Promise<DossierRow> {
+  private async agencyComplaint(agencyId: number, id: number): Promise<ComplaintRow> {
+    const row = Number.isSafeInteger(id) ? await this.repository.complaint(id) : undefined;
+    if (!row || row.agencyId !== agencyId) throw new DomainError(SatisfactionErrors.complaintNotFound);
+    return row;
+  }
+
+  /** The link's dossier and the token's hash (what the link is used up by). */
+  private async dossierOfLink(token: string): Promise<{ hash: string; dossier: DossierRow }> {
     const hash = typeof token === 'string' ? this.ports.tokens.verify(token) : null;
     const invitation = hash ? await this.repository.invitation(hash) : null;
-    if (!invitation || invitation.usedAt !== null || invitation.expiresAt.getTime() <= this.now().getTime()) throw new DomainError(SatisfactionErrors.linkInvalid);
+    if (!hash || !invitation || invitation.usedAt !== null || invitation.expiresAt.getTime() <= this.now().getTime()) throw new DomainError(SatisfactionErrors.linkInvalid);
     const dossier = await this.repository.dossierById(invitation.dossierId);
     if (!dossier) throw new DomainError(SatisfactionErrors.linkInvalid);
-    return dossier;
+    return { hash, dossier };
   }
 
   private async summaryOf(dossier: DossierRow): Promise<SatisfactionSummary> {
@@ -264,16 +264,7 @@ export class SatisfactionService {
     const at = this.now();
     const inserted = await this.repository.insertRating(trx, { dossierId: dossier.id, agencyId: dossier.agencyId, overall: rating.overall, answers: rating.answers, comment: rating.comment, via, userId, at });
     if (!inserted) throw new DomainError(SatisfactionErrors.alreadyRated, { params: { code: dossier.code } });
-    await appendAudit(trx, {
-      actorUserId: userId,
-      actorKind: userId === null ? 'anonymous' : 'citizen',
-      action: 'satisfaction.rate',
-      subjectType: 'dossier',
-      subjectId: dossier.id,
-      agencyId: dossier.agencyId,
-      at,
-      details: { overall: rating.overall, via },
-    });
+    await applicantAudit(trx, dossier, userId, 'satisfaction.rate', at, { overall: rating.overall, via });
     await this.ports.indicators?.rated(trx, dossier.id, rating.overall);
   }
 
@@ -290,16 +281,7 @@ export class SatisfactionService {
     const receivedAt = this.now();
     const dueAt = calendar.addWorkingDays(receivedAt, COMPLAINT_ANSWER_WORKING_DAYS);
     const id = await this.repository.insertComplaint(trx, { dossierId: dossier.id, agencyId: dossier.agencyId, category: complaint.category, body: complaint.body, via, userId, receivedAt, dueAt });
-    await appendAudit(trx, {
-      actorUserId: userId,
-      actorKind: userId === null ? 'anonymous' : 'citizen',
-      action: 'complaint.file',
-      subjectType: 'dossier',
-      subjectId: dossier.id,
-      agencyId: dossier.agencyId,
-      at: receivedAt,
-      details: { complaintId: id, category: complaint.category, via, dueAt: dueAt.toISOString() },
-    });
+    await applicantAudit(trx, dossier, userId, 'complaint.file', receivedAt, { complaintId: id, category: complaint.category, via, dueAt: dueAt.toISOString() });
     await this.ports.notify(trx, {
       dossierId: dossier.id,
       applicant: dossier.applicant,
@@ -326,6 +308,11 @@ interface CleanRating {
 
 function invalid(fields: FieldProblem[]): DomainError {
   return new DomainError(CommonErrors.validation, { fields });
+}
+
+/** The audit event of the applicant's own change: signed in (citizen) or by the rating link (anonymous). */
+function applicantAudit(trx: Transaction<Schema>, dossier: DossierRow, userId: number | null, action: string, at: Date, details: AuditInput['details']): Promise<void> {
+  return appendAudit(trx, { actorUserId: userId, actorKind: userId === null ? 'anonymous' : 'citizen', action, subjectType: 'dossier', subjectId: dossier.id, agencyId: dossier.agencyId, at, details });
 }
 
 function officerAgency(actor: SessionUser): number {
