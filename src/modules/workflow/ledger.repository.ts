@@ -34,11 +34,13 @@ const dateColumn = { submitted: 'd.submitted_at', received: 'd.received_at', due
 const RESULT_STATUSES: DossierStatus[] = ['result_ready', 'result_returned'];
 
 /**
- * Timing of a dossier against its due date (RULES.md, Deadlines): finished on the due day → on time, on an earlier
- * Vietnam day → early, after the due moment → late; an open dossier past its due moment is late already.
- * Vietnam has one fixed offset (UTC+7, no summer time), so days are computed without a time-zone database.
+ * Timing of a dossier against its due date, the rule of `timingOf` (tasks.plan.ts) in SQL so the ledger can filter
+ * and page by it (Circular 03/2025/TT-VPCP, forms 06–07: early / on time / late; RULES.md, Deadlines): finished on the
+ * due day → on time, on an earlier Vietnam day → early, after the due moment → late; an open dossier past its due
+ * moment is late already. Vietnam has one fixed offset (UTC+7, no summer time), so days are computed without a
+ * time-zone database. ledger.test.ts checks it against `timingOf` at the day boundaries. Exported for that test only.
  */
-function timingExpression(now: Date) {
+export function timingExpression(now: Date) {
   return sql<LedgerTiming | null>`case
     when d.due_at is null then null
     when d.completed_at is null then case when d.due_at < ${now} then 'late' end

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase } from '../../platform/db/testing.js';
 import { DomainError } from '../../platform/errors/errors.js';
@@ -9,8 +10,9 @@ import type { SessionUser } from '../../platform/http/auth.js';
 import { translator } from '../../platform/i18n/i18n.js';
 import type { DossierChannel, DossierStatus } from '../dossiers/index.js';
 import { csvCell, writeLedgerCsv, writeLedgerXlsx } from './ledger.export.js';
-import { LedgerRepository } from './ledger.repository.js';
+import { LedgerRepository, timingExpression } from './ledger.repository.js';
 import { decodeCursor, encodeCursor, LedgerService, type LedgerRow } from './ledger.service.js';
+import { timingOf } from './tasks.plan.js';
 
 /*
  * The tracking ledger (form 07) against a real database with factories: two agencies, two procedures in two sectors,
@@ -167,6 +169,30 @@ describe('the ledger list', () => {
     assert.deepEqual(codesOf((await ledger.page(officerA, { timing: 'late' })).rows), [codes.overdue, codes.late]);
     assert.deepEqual(codesOf((await ledger.page(officerA, { timing: 'early' })).rows), [codes.early]);
     assert.deepEqual(codesOf((await ledger.page(officerA, { timing: 'on_time' })).rows), [codes.onTime]);
+  });
+
+  test('times a finished dossier in SQL exactly as timingOf does, at the Vietnam day boundaries', async () => {
+    // Due 17:00 on 7 October (Vietnam, UTC+7). 23:59 on the 6th is still early; 00:00 on the 7th is already on time;
+    // the due moment itself is on time and a millisecond after it late. A due moment just past midnight in Vietnam
+    // (still the previous UTC day) tells a day computed in UTC from one computed in Vietnam time.
+    const cases: [completed: string, due: string][] = [
+      ['2026-10-06T16:59:59.999Z', '2026-10-07T10:00:00Z'],
+      ['2026-10-06T17:00:00Z', '2026-10-07T10:00:00Z'],
+      ['2026-10-07T10:00:00Z', '2026-10-07T10:00:00Z'],
+      ['2026-10-07T10:00:00.001Z', '2026-10-07T10:00:00Z'],
+      ['2026-10-01T02:00:00Z', '2026-10-07T10:00:00Z'],
+      ['2026-10-06T16:00:00Z', '2026-10-06T18:00:00Z'],
+      ['2026-10-06T17:30:00Z', '2026-10-06T18:00:00Z'],
+    ];
+    const expected = cases.map(([completed, due]) => timingOf(new Date(completed), new Date(due)));
+    assert.deepEqual(expected, ['early', 'on_time', 'on_time', 'late', 'early', 'early', 'on_time']);
+    for (const [index, [completed, due]] of cases.entries()) {
+      const { rows } = await sql<{ timing: string | null }>`select ${timingExpression(now)} as timing
+        from (values (${new Date(completed)}::timestamptz, ${new Date(due)}::timestamptz, 'result_returned'::text)) as d(completed_at, due_at, status)`.execute(
+        database.db,
+      );
+      assert.equal(rows[0]!.timing, expected[index], `completed ${completed}, due ${due}`);
+    }
   });
 
   test('filters by status, channel, procedure and sector', async () => {

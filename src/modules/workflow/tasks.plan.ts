@@ -55,8 +55,10 @@ function minDate(a: Date, b: Date): Date {
 }
 
 /**
- * How a hand-over or a dossier finished against its due moment (RULES.md, Deadlines): after the due moment → late;
- * on the due day (Vietnam time) and not after it → on time; on an earlier day → early. Null without a due moment.
+ * How a hand-over or a dossier finished against its due moment (Circular 03/2025/TT-VPCP, forms 06–07: early / on
+ * time / late; RULES.md, Deadlines): after the due moment → late; on the due day (Vietnam time) and not after it → on
+ * time; on an earlier day → early. Null without a due moment. The ledger filters by the same rule in SQL
+ * (ledger.repository.ts, `timingExpression`); ledger.test.ts checks that the two agree.
  */
 export function timingOf(finishedAt: Date, dueAt: Date | null): Timing | null {
   if (dueAt === null) return null;
