@@ -30,6 +30,16 @@ export interface Scope {
   to: Month;
 }
 
+/** Advisory lock classes: one month's indicator rows (key YYYYMM), one year's indicator_online_use rows (key YYYY). */
+const MONTH_LOCK = 727200;
+const YEAR_LOCK = 727201;
+
+/** The month's lock, held to the end of the transaction: a refresh and an adjustment of one month queue. */
+async function lockMonth(trx: Transaction<Schema>, month: Month): Promise<void> {
+  const key = Number(month.slice(0, 4)) * 100 + Number(month.slice(5, 7));
+  await sql`select pg_advisory_xact_lock(${MONTH_LOCK}::int4, ${key}::int4)`.execute(trx);
+}
+
 const sum = (column: string) => sql<number>`coalesce(sum(${sql.ref(column)}), 0)::int`;
 
 /** The SQL of the indicators: the monthly materialisation and the sums a dashboard reads. */
@@ -42,9 +52,8 @@ export class ReportsRepository {
    */
   async refreshMonth(month: Month): Promise<number> {
     const { start, end } = monthBounds(month);
-    const key = Number(month.slice(0, 4)) * 100 + Number(month.slice(5, 7));
     return this.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(727200, ${key}::int4)`.execute(trx);
+      await lockMonth(trx, month);
       await trx.deleteFrom('indicator_month').where('month', '=', month).execute();
       const received = await sql`
         insert into indicator_month (month, agency_id, procedure_id, received, received_online, received_in_person, received_by_post,
@@ -105,7 +114,7 @@ export class ReportsRepository {
   private async refreshOnlineUse(trx: Transaction<Schema>, month: Month): Promise<void> {
     const year = Number(month.slice(0, 4));
     const bit = 1 << (Number(month.slice(5, 7)) - 1);
-    await sql`select pg_advisory_xact_lock(727201, ${year}::int4)`.execute(trx);
+    await sql`select pg_advisory_xact_lock(${YEAR_LOCK}::int4, ${year}::int4)`.execute(trx);
     await sql`
       insert into indicator_online_use (year, agency_id, procedure_id, months)
       select ${year}::smallint, m.agency_id, m.procedure_id, ${bit}::int
@@ -140,8 +149,7 @@ export class ReportsRepository {
       .executeTakeFirst();
     if (!dossier) return false;
     const month = monthOf(new Date(dossier.completed_at));
-    const key = Number(month.slice(0, 4)) * 100 + Number(month.slice(5, 7));
-    await sql`select pg_advisory_xact_lock(727200, ${key}::int4)`.execute(trx);
+    await lockMonth(trx, month);
     const complaints = delta.complaints ?? 0;
     const rated = delta.rated ?? 0;
     const ratingSum = delta.ratingSum ?? 0;

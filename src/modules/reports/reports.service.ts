@@ -30,11 +30,6 @@ export interface DrillDown {
 }
 
 const MAX_MONTHS = 60;
-
-function ratingsOf(d: Record<string, number> | undefined): Dashboard['ratings'] {
-  const count = Number(d?.rated ?? 0);
-  return { count, average: count > 0 ? Math.round((Number(d?.rating_sum ?? 0) / count) * 100) / 100 : null, complaints: Number(d?.complaints ?? 0) };
-}
 const DRILL_LIMIT = 500;
 
 /** What each indicator's dossiers are (drill-down); procedure-based indicators have none. */
@@ -162,9 +157,18 @@ export class ReportsService {
     }
     const to = input.to ? parseMonth(input.to) : monthOf(this.clock());
     const from = input.from ? parseMonth(input.from) : addMonths(to, -11);
-    if (from > to || monthsBetween(from, to) > MAX_MONTHS) throw new DomainError(ReportsErrors.badPeriod, { fields: [{ field: 'tu', messageKey: 'reports.error.REPORTS_PERIOD_INVALID' }] });
+    if (from > to || monthsBetween(from, to) > MAX_MONTHS) throw badPeriod();
     return { agencyIds: agencyId === null ? null : [agencyId], from, to };
   }
+}
+
+function ratingsOf(d: Record<string, number> | undefined): Dashboard['ratings'] {
+  const count = Number(d?.rated ?? 0);
+  return { count, average: count > 0 ? Math.round((Number(d?.rating_sum ?? 0) / count) * 100) / 100 : null, complaints: Number(d?.complaints ?? 0) };
+}
+
+function badPeriod(): DomainError {
+  return new DomainError(ReportsErrors.badPeriod, { fields: [{ field: 'tu', messageKey: 'reports.error.REPORTS_PERIOD_INVALID' }] });
 }
 
 function isSystemAdmin(actor: SessionUser): boolean {
@@ -173,7 +177,7 @@ function isSystemAdmin(actor: SessionUser): boolean {
 
 function parseMonth(value: string): Month {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(value.trim());
-  if (!m) throw new DomainError(ReportsErrors.badPeriod, { fields: [{ field: 'tu', messageKey: 'reports.error.REPORTS_PERIOD_INVALID' }] });
+  if (!m) throw badPeriod();
   return `${m[1]}-${m[2]}-01`;
 }
 
