@@ -4,9 +4,11 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Locator, Page } from 'playwright-core';
 import { codeFromMailbox } from '../src/modules/identity/testing.js';
-import { decodeQrCode, pdfText, requirePoppler } from '../src/platform/pdf/testing.js';
-import { expectAccessible, launchBrowser, withScreenshotOnFailure, type TestBrowser } from './support/browser.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { decodeQrCode, pdfText } from '../src/platform/pdf/testing.js';
+import { expectAccessible, withScreenshotOnFailure, type TestBrowser } from './support/browser.js';
+import { closeInOrder, startServerAndBrowser } from './support/journey.js';
+import { navigateBy } from './support/officer.js';
+import type { TestServer } from './support/server.js';
 
 // The citizen's whole online journey in real headless Chromium: register, prove the phone with the one-time code,
 // sign in, complete the profile, find a procedure, fill its multi-page e-form (prefilled from the profile), upload
@@ -41,19 +43,12 @@ let browser: TestBrowser;
 
 before(
   async () => {
-    requirePoppler();
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    [server, browser] = await startServerAndBrowser({ poppler: true });
   },
   { timeout: 180_000 },
 );
 
-after(
-  async () => {
-    await browser?.close();
-    await server?.close();
-  },
-  { timeout: 30_000 },
-);
+after(() => closeInOrder(browser, server), { timeout: 30_000 });
 
 function url(path: string): string {
   return `${server.baseUrl}${path}`;
@@ -81,15 +76,6 @@ function step(t: TestContext, page: Page, name: string, body: () => Promise<void
       throw error;
     }
   });
-}
-
-/** Does `action` and waits for the document it leads to (also when a redirect brings back the same address). */
-async function navigateBy(page: Page, action: () => Promise<void>): Promise<void> {
-  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: 30_000 });
-  navigated.catch(() => undefined); // when action() throws, its error is the one to report
-  await action();
-  await navigated;
-  await page.waitForLoadState('load');
 }
 
 function click(page: Page, target: Locator): Promise<void> {

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { seedDossierFor } from '../src/modules/payments/payments.testing.js';
-import { decodeQrCode, pdfText, requirePoppler } from '../src/platform/pdf/testing.js';
-import { expectAccessible, launchBrowser, withScreenshotOnFailure, type TestBrowser } from './support/browser.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { decodeQrCode, pdfText } from '../src/platform/pdf/testing.js';
+import { expectAccessible, withScreenshotOnFailure, type TestBrowser } from './support/browser.js';
+import { closeInOrder, startServerAndBrowser } from './support/journey.js';
+import { navigateBy } from './support/officer.js';
+import type { TestServer } from './support/server.js';
 
 // Paying a fee in real headless Chromium, through both local sandboxes: the demo citizen opens a dossier of a
 // fee-bearing procedure (identity card replacement, 70 000 đ online), pays it on the sandbox card gateway (approve,
@@ -20,30 +22,15 @@ let browser: TestBrowser;
 
 before(
   async () => {
-    requirePoppler();
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    [server, browser] = await startServerAndBrowser({ poppler: true });
   },
   { timeout: 180_000 },
 );
 
-after(
-  async () => {
-    await browser?.close();
-    await server?.close();
-  },
-  { timeout: 30_000 },
-);
+after(() => closeInOrder(browser, server), { timeout: 30_000 });
 
 const url = (path: string) => `${server.baseUrl}${path}`;
 const pathOf = (page: Page) => new URL(page.url()).pathname;
-
-async function navigateBy(page: Page, action: () => Promise<void>): Promise<void> {
-  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: 30_000 });
-  navigated.catch(() => undefined);
-  await action();
-  await navigated;
-  await page.waitForLoadState('load');
-}
 
 async function signIn(page: Page): Promise<void> {
   await page.goto(url('/dang-nhap'));

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { CDPSession, Page } from 'playwright-core';
 import { nextTotpCode } from '../src/modules/identity/testing.js';
-import { expectAccessible, launchBrowser, withScreenshotOnFailure, type TestBrowser } from './support/browser.js';
+import { expectAccessible, withScreenshotOnFailure, type TestBrowser } from './support/browser.js';
+import { closeInOrder, freePort, startServerAndBrowser } from './support/journey.js';
 import { navigateBy, signInOfficerInPage } from './support/officer.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import type { TestServer } from './support/server.js';
 
 /*
  * Officers' security keys in Chromium (issue #8), with the DevTools Protocol's virtual authenticator (CTAP2, built
@@ -21,34 +21,17 @@ let base: string;
 const officer = 'hoalu.handler';
 const password = 'Demo@2026';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 before(
   async () => {
     const port = await freePort();
     base = `http://localhost:${port}`;
-    [server, browser] = await Promise.all([startTestServer({ config: { port: String(port), baseUrl: base } }), launchBrowser()]);
+    [server, browser] = await startServerAndBrowser({ config: { port: String(port), baseUrl: base } });
     assert.equal(server.config.webauthnRpId, 'localhost');
   },
   { timeout: 180_000 },
 );
 
-after(
-  async () => {
-    await browser?.close();
-    await server?.close();
-  },
-  { timeout: 30_000 },
-);
+after(() => closeInOrder(browser, server), { timeout: 30_000 });
 
 /** A virtual platform authenticator with user verification, attached to the page's browser context. */
 async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {

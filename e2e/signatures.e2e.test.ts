@@ -5,11 +5,12 @@ import { createFormsService } from '../src/modules/forms/index.js';
 import { seedDossierFor } from '../src/modules/payments/payments.testing.js';
 import { createSignaturesService, verifyPdfSignatures } from '../src/modules/signatures/index.js';
 import { vaultFiling } from '../src/modules/vault/index.js';
-import { decodeQrCode, requirePoppler } from '../src/platform/pdf/testing.js';
+import { decodeQrCode } from '../src/platform/pdf/testing.js';
 import { createStorage } from '../src/platform/storage/index.js';
-import { expectAccessible, launchBrowser, withScreenshotOnFailure, type TestBrowser } from './support/browser.js';
+import { expectAccessible, withScreenshotOnFailure, type TestBrowser } from './support/browser.js';
 import { navigateBy, signInOfficerInPage } from './support/officer.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { closeInOrder, startServerAndBrowser } from './support/journey.js';
+import type { TestServer } from './support/server.js';
 
 // A signed result in real headless Chromium with JavaScript off: the leader's signature and the agency's seal are
 // issued for the demo citizen's birth registration; the citizen downloads the result from the dossier page, follows
@@ -23,19 +24,12 @@ let browser: TestBrowser;
 
 before(
   async () => {
-    requirePoppler();
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    [server, browser] = await startServerAndBrowser({ poppler: true });
   },
   { timeout: 180_000 },
 );
 
-after(
-  async () => {
-    await browser?.close();
-    await server?.close();
-  },
-  { timeout: 30_000 },
-);
+after(() => closeInOrder(browser, server), { timeout: 30_000 });
 
 const url = (path: string) => `${server.baseUrl}${path}`;
 const pathOf = (page: Page) => new URL(page.url()).pathname;

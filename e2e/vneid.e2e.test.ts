@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { createUsersService } from '../src/modules/admin/index.js';
 import { postLogoutPath, startVneidSandbox, type RunningSandbox } from '../src/modules/identity/index.js';
 import { secondFactorPath } from '../src/modules/identity/testing.js';
 import { sandboxCitizenPassword } from '../src/modules/identity/vneid-sandbox.js';
-import { expectAccessible, launchBrowser, withScreenshotOnFailure, type TestBrowser } from './support/browser.js';
+import { expectAccessible, withScreenshotOnFailure, type TestBrowser } from './support/browser.js';
+import { closeInOrder, freePort, startServerAndBrowser } from './support/journey.js';
 import { navigateBy, signInOfficerInPage } from './support/officer.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import type { TestServer } from './support/server.js';
 
 // Sign-in with the national electronic identity in real headless Chromium, against the local OpenID provider (the
 // VNeID sandbox, oidc-provider on its own port): a new person creates an account from VNeID and signs out at both
@@ -22,17 +22,6 @@ let sandbox: RunningSandbox;
 let server: TestServer;
 let browser: TestBrowser;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 before(
   async () => {
     // The redirect URI is registered at the provider before the portal starts, so the portal's port is chosen first.
@@ -42,22 +31,14 @@ before(
       port: 0,
       clients: [{ clientId, clientSecret, redirectUris: [`${baseUrl}/dang-nhap/vneid/callback`], postLogoutRedirectUris: [`${baseUrl}${postLogoutPath}`] }],
     });
-    [server, browser] = await Promise.all([
-      startTestServer({ config: { port: String(port), baseUrl, vneidIssuer: sandbox.issuer, vneidClientId: clientId, vneidClientSecret: clientSecret } }),
-      launchBrowser(),
-    ]);
+    [server, browser] = await startServerAndBrowser({
+      config: { port: String(port), baseUrl, vneidIssuer: sandbox.issuer, vneidClientId: clientId, vneidClientSecret: clientSecret },
+    });
   },
   { timeout: 180_000 },
 );
 
-after(
-  async () => {
-    await browser?.close();
-    await server?.close();
-    await sandbox?.close();
-  },
-  { timeout: 30_000 },
-);
+after(() => closeInOrder(browser, server, sandbox), { timeout: 30_000 });
 
 function url(path: string): string {
   return `${server.baseUrl}${path}`;
