@@ -97,17 +97,20 @@ export interface DeskServiceOptions {
   clock?: () => Date;
 }
 
+/** The applicant's messages about a dossier, on both channels they gave (as at submission); the delivery worker sends them. */
+function notifyApplicant(notifications: NotificationService): DeskPorts['notify'] & TaskPorts['notify'] {
+  return async (trx, { applicant, template, params, dossierId }) => {
+    await notifications.enqueueMany(trx, applicantMessages(applicant, { template, params, dossierId }));
+  };
+}
+
 /** The desk service with its real ports: the calendar module and the notification outbox (e-mail and SMS). */
 export function createDeskService(database: Database, options: DeskServiceOptions): DeskService {
   const calendar = options.calendar ?? createCalendarService(database);
   const vi = translator('vi');
   return new DeskService(new DeskRepository(database.db), {
     calendar: (hours) => calendar.calendar(hours),
-    async notify(trx, message) {
-      // Both channels the applicant gave, as at submission; the delivery worker sends them.
-      const { applicant, template, params, dossierId } = message;
-      await options.notifications.enqueueMany(trx, applicantMessages(applicant, { template, params, dossierId }));
-    },
+    notify: notifyApplicant(options.notifications),
     formatMoment: (at) => vi('workflow.dateTime', { ...formDateParts(at) }),
     ...(options.supplementPolicy ? { supplementPolicy: options.supplementPolicy } : {}),
     ...(options.tasks ? { process: options.tasks } : {}),
@@ -137,10 +140,7 @@ export function createTaskService(database: Database, options: TaskServiceOption
   const processes = options.processes;
   return new TaskService(new TasksRepository(database.db), {
     calendar: (hours) => calendar.calendar(hours),
-    async notify(trx, message) {
-      const { applicant, template, params, dossierId } = message;
-      await options.notifications.enqueueMany(trx, applicantMessages(applicant, { template, params, dossierId }));
-    },
+    notify: notifyApplicant(options.notifications),
     formatMoment: (at) => vi('workflow.dateTime', { ...formDateParts(at) }),
     ...(processes ? { processFor: (procedureId: number, agencyId: number) => processes.current(procedureId, agencyId) } : {}),
     ...(options.sign ? { sign: options.sign } : {}),

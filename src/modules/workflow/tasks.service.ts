@@ -4,7 +4,7 @@ import type { Database as Schema } from '../../platform/db/schema.js';
 import { CommonErrors, DomainError, type FieldProblem } from '../../platform/errors/errors.js';
 import type { SessionUser } from '../../platform/http/auth.js';
 import { isLocalDate, type OfficeHoursInterval, type WorkingCalendar } from '../calendar/index.js';
-import { dossierChanged, type DossierStatus, type ResultDelivery } from '../dossiers/index.js';
+import { dossierChanged, type DossierStatus, type ResultDelivery, type WithdrawalClosure } from '../dossiers/index.js';
 import type { ApplicantContact, SupplementItem } from './desk.service.js';
 import type { ProcessDefinition } from './process.model.js';
 import {
@@ -821,11 +821,11 @@ export class TaskService {
    * each task is told in-app: its assignee, or the officers of its role at its agency when nobody had taken it (those
    * who saw it in their inbox), as an alert of kind 'withdrawn' above the inbox.
    */
-  async closeForWithdrawal(trx: Transaction<Schema>, withdrawal: { dossierId: number; at: Date }): Promise<{ tasks: { taskId: number; agencyId: number; stepName: string; stepDueAt: Date | null; notified: number[] }[] }> {
+  async closeForWithdrawal(trx: Transaction<Schema>, withdrawal: { dossierId: number; at: Date }): Promise<WithdrawalClosure> {
     const unfinished = await this.repository.unfinishedTasks(trx, withdrawal.dossierId);
     if (unfinished.length === 0) return { tasks: [] };
     await this.repository.cancelOpenTasks(trx, withdrawal.dossierId, withdrawal.at, 'withdrawn');
-    const tasks = [];
+    const tasks: WithdrawalClosure['tasks'] = [];
     for (const task of unfinished) {
       const notified = task.assignee_id !== null ? [task.assignee_id] : (await this.repository.officersOf(task.agency_id, task.role, trx)).map((o) => o.id);
       if (notified.length > 0) await this.repository.insertAlert(trx, Number(task.id), 'withdrawn', notified, withdrawal.at);
