@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../platform/db/database.js';
 import type { Database as Schema } from '../platform/db/schema.js';
 import { isSealed, normaliseForIndex, type FieldCipher } from '../platform/crypto/index.js';
-import { isPersonalValue } from '../modules/dossiers/index.js';
+import { sealPlainValues } from '../modules/dossiers/index.js';
 import { contactUsername } from '../modules/identity/index.js';
 
 /**
@@ -77,18 +77,6 @@ function sealIfPlain(cipher: FieldCipher, value: unknown): Promise<unknown> {
 /** A phone's blind index, or failing that a Zalo user id's (what the outbox and subscriptions index by). */
 async function addressIndex(cipher: FieldCipher, address: string): Promise<string | null> {
   return (await cipher.blindIndex('phone', address)) ?? cipher.blindIndex('zalo', address);
-}
-
-/** Seals every plaintext identity or phone number in e-form answers; sealed and other strings stay as they are. */
-async function sealPlainValues(cipher: FieldCipher, value: unknown): Promise<unknown> {
-  if (typeof value === 'string') return isPersonalValue(value) ? cipher.seal(value) : value;
-  if (Array.isArray(value)) return Promise.all(value.map((v) => sealPlainValues(cipher, v)));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await sealPlainValues(cipher, v);
-    return out;
-  }
-  return value;
 }
 
 const plainText = (column: string) => sql`(${sql.ref(column)} is not null and ${sql.ref(column)} <> '' and left(${sql.ref(column)}, 4) <> 'pd1.')`;

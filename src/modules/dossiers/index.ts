@@ -36,7 +36,7 @@ export function createDeskEntryService(database: Database, deps: { forms: FormsS
   });
 }
 export { renderReceiptSlip, receiptSlipLookupUrl, type ReceiptSlipData } from './receipt-slip.js';
-export { openApplicant, openValues, openDossierRow, sealApplicant, sealValues, isPersonalValue } from './personal-fields.js';
+export { sealApplicant, sealValues, sealPlainValues } from './personal-fields.js';
 export type { DossierStatus, DossierChannel, ResultDelivery } from './dossiers.tables.js';
 
 /**

@@ -1,4 +1,4 @@
-import { isSealed, normaliseForIndex, type FieldCipher } from '../../platform/crypto/index.js';
+import { isSealed, mapStrings, normaliseForIndex, type FieldCipher } from '../../platform/crypto/index.js';
 import type { ApplicantSnapshot } from './dossiers.tables.js';
 
 /**
@@ -17,14 +17,6 @@ export async function sealApplicant(cipher: FieldCipher, applicant: ApplicantSna
   return { ...applicant, personalId: await cipher.sealOptional(applicant.personalId), phone: await cipher.sealOptional(applicant.phone) };
 }
 
-export async function openApplicant<T extends Partial<ApplicantSnapshot>>(cipher: FieldCipher, applicant: T): Promise<T> {
-  if (!applicant || typeof applicant !== 'object') return applicant;
-  const out = { ...applicant };
-  if (typeof applicant.personalId === 'string') out.personalId = await cipher.open(applicant.personalId);
-  if (typeof applicant.phone === 'string') out.phone = await cipher.open(applicant.phone);
-  return out;
-}
-
 /** Whether a stored form value is an identity number or a phone number (then it is sealed). */
 export function isPersonalValue(value: string): boolean {
   if (isSealed(value)) return false;
@@ -37,31 +29,13 @@ export function isPersonalValue(value: string): boolean {
  * plugin opens them once).
  */
 export async function sealValues(cipher: FieldCipher, values: Record<string, unknown>): Promise<Record<string, unknown>> {
-  return (await walk(values, async (text) => (isPersonalValue(text) || isSealed(text) ? cipher.seal(text) : text))) as Record<string, unknown>;
+  return (await mapStrings(values, async (text) => (isPersonalValue(text) || isSealed(text) ? cipher.seal(text) : text))) as Record<string, unknown>;
 }
 
-export async function openValues<T>(cipher: FieldCipher, values: T): Promise<T> {
-  return (await walk(values, async (text) => (isSealed(text) ? cipher.open(text) : text))) as T;
-}
-
-/** Applies `fn` to every string in plain data (objects and arrays), leaving everything else as it is. */
-async function walk(value: unknown, fn: (text: string) => Promise<string>): Promise<unknown> {
-  if (typeof value === 'string') return fn(value);
-  if (Array.isArray(value)) return Promise.all(value.map((v) => walk(v, fn)));
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await walk(v, fn);
-    return out;
-  }
-  return value;
-}
-
-/** A row read from dossier or dossier_draft with its `values` and `applicant` (when selected) opened. */
-export async function openDossierRow<R extends object | undefined>(cipher: FieldCipher, row: R): Promise<R> {
-  if (!row) return row;
-  const r = row as Record<string, unknown>;
-  const out: Record<string, unknown> = { ...r };
-  if (r.values && typeof r.values === 'object') out.values = await openValues(cipher, r.values);
-  if (r.applicant && typeof r.applicant === 'object') out.applicant = await openApplicant(cipher, r.applicant as Partial<ApplicantSnapshot>);
-  return out as R;
+/**
+ * Seals the identity and phone numbers still in plaintext in stored answers, leaving sealed values as they are
+ * (`motcua data:encrypt`, over rows written before encryption at rest).
+ */
+export async function sealPlainValues(cipher: FieldCipher, values: unknown): Promise<unknown> {
+  return mapStrings(values, async (text) => (isPersonalValue(text) ? cipher.seal(text) : text));
 }

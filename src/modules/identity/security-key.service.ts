@@ -109,10 +109,6 @@ export class SecurityKeyService {
     return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt }));
   }
 
-  async hasKeys(userId: number): Promise<boolean> {
-    return (await this.keys.listByUser(userId)).length > 0;
-  }
-
   /** Options for navigator.credentials.create(): a new challenge, and the account's keys to exclude. */
   async registrationOptions(userId: number): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const user = await this.db.selectFrom('app_user').select(['username', 'display_name', 'kind']).where('id', '=', userId).executeTakeFirst();

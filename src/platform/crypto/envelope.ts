@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { CryptoErrors, PersonalDataError } from './crypto.errors.js';
 
 /**
@@ -102,10 +102,6 @@ export function normaliseForIndex(kind: IndexKind, value: string): string | null
 /** HMAC-SHA256 of the kind and the normalised value, base64url (43 characters). */
 export function blindIndexOf(indexKey: Buffer, kind: IndexKind, normalised: string): string {
   return createHmac('sha256', indexKey).update(`${kind}:${normalised}`, 'utf8').digest('base64url');
-}
-
-export function sameKey(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function newKey(): Buffer {

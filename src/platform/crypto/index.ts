@@ -5,4 +5,4 @@ export { FIELD_PREFIX, isSealed, normaliseForIndex } from './envelope.js';
 export type { IndexKind, MasterKey } from './envelope.js';
 export { CryptoErrors, PersonalDataError } from './crypto.errors.js';
 export type { CryptoTables, DataKeyTable } from './crypto.tables.js';
-export { OpenSealedSnapshotsPlugin, openDeep } from './open-plugin.js';
+export { OpenSealedSnapshotsPlugin, mapStrings, openDeep } from './open-plugin.js';

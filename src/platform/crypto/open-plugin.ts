@@ -44,12 +44,20 @@ function hasSnapshot(row: UnknownRow): boolean {
 }
 
 /** Every sealed string in plain data (objects and arrays) opened; everything else as it is. */
-export async function openDeep(cipher: FieldCipher, value: unknown): Promise<unknown> {
-  if (typeof value === 'string') return isSealed(value) ? cipher.open(value) : value;
-  if (Array.isArray(value)) return Promise.all(value.map((v) => openDeep(cipher, v)));
+export function openDeep(cipher: FieldCipher, value: unknown): Promise<unknown> {
+  return mapStrings(value, (text) => (isSealed(text) ? cipher.open(text) : Promise.resolve(text)));
+}
+
+/**
+ * Plain data (objects and arrays, as in a jsonb document) with `fn` applied to every string in it; dates, buffers
+ * and other values as they are. The one walk behind opening (here) and sealing (dossiers/personal-fields.ts).
+ */
+export async function mapStrings(value: unknown, fn: (text: string) => Promise<string>): Promise<unknown> {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return Promise.all(value.map((v) => mapStrings(v, fn)));
   if (value && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await openDeep(cipher, v);
+    for (const [k, v] of Object.entries(value)) out[k] = await mapStrings(v, fn);
     return out;
   }
   return value;
