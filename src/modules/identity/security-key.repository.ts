@@ -51,6 +51,9 @@ function toRow(r: {
   };
 }
 
+/** Open challenges an account may hold per purpose (the oldest is forgotten when another is made). */
+export const openChallenges = 5;
+
 const columns = ['id', 'user_id', 'credential_id', 'public_key', 'sign_count', 'transports', 'name', 'created_at', 'last_used_at'] as const;
 
 /** The SQL of officers' security keys and of their ceremonies' challenges (tables in 202611241000_security_keys.sql). */
@@ -114,9 +117,33 @@ export class SecurityKeyRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Stores a challenge for one ceremony, forgetting the account's expired ones. */
+  /**
+   * Stores a challenge for one ceremony, forgetting the account's expired ones and, of its open ones for this
+   * purpose, all but the newest `openChallenges - 1`: every view of the pages that offer a key makes one (the pages
+   * are read without a rate limit), so an account holds a few at most — enough for a ceremony in each of a few tabs.
+   * Served by webauthn_challenge_by_user.
+   */
   async saveChallenge(userId: number, purpose: ChallengePurpose, challenge: string, expiresAt: Date, now: Date): Promise<void> {
-    await this.db.deleteFrom('webauthn_challenge').where('user_id', '=', userId).where('expires_at', '<', now).execute();
+    await this.db
+      .deleteFrom('webauthn_challenge')
+      .where('user_id', '=', userId)
+      .where((eb) =>
+        eb.or([
+          eb('expires_at', '<', now),
+          eb(
+            'challenge',
+            'in',
+            eb
+              .selectFrom('webauthn_challenge')
+              .select('challenge')
+              .where('user_id', '=', userId)
+              .where('purpose', '=', purpose)
+              .orderBy('expires_at', 'desc')
+              .offset(openChallenges - 1),
+          ),
+        ]),
+      )
+      .execute();
     await this.db.insertInto('webauthn_challenge').values({ challenge, user_id: userId, purpose, expires_at: expiresAt }).execute();
   }
 

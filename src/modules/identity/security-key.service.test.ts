@@ -6,6 +6,7 @@ import { DomainError } from '../../platform/errors/errors.js';
 import { createUsersService } from '../admin/index.js';
 import { createNotificationService } from '../notifications/index.js';
 import { createIdentityServices, type IdentityServices } from './index.js';
+import { openChallenges } from './security-key.repository.js';
 import { SoftAuthenticator } from './soft-authenticator.js';
 import { demoOfficerTotpSecret, totpCodeAt, totpStep } from './totp.js';
 
@@ -175,6 +176,16 @@ describe('security keys', () => {
     await assert.rejects(keys().register({ userId: ids['key.four']! }, 'Lấy lại', JSON.stringify(authenticator.create(twice))), (e) => code(e) === 'SECURITY_KEY_INVALID');
     assert.ok(twice.excludeCredentials !== undefined);
     await assert.rejects(keys().registrationOptions(ids.citizen!), (e) => code(e) === 'SECURITY_KEY_NOT_FOUND', 'citizens have no second factor');
+  });
+
+  test('does keep a few open challenges per account however often the page is viewed, the newest usable', async () => {
+    const userId = ids['key.five']!;
+    for (let i = 0; i < openChallenges + 3; i++) await keys().registrationOptions(userId);
+    const latest = await keys().registrationOptions(userId);
+    const open = await database.db.selectFrom('webauthn_challenge').select('challenge').where('user_id', '=', userId).where('purpose', '=', 'registration').execute();
+    assert.equal(open.length, openChallenges);
+    assert.ok(open.some((r) => r.challenge === latest.challenge), 'the challenge just given out is kept');
+    await keys().register({ userId }, 'Khóa mới', JSON.stringify(new SoftAuthenticator({ origin }).create(latest)));
   });
 
   test('does count failed assertions towards the account lockout', async () => {
