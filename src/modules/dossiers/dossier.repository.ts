@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { prepared } from '../../platform/db/prepared.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import type { FieldCipher } from '../../platform/crypto/index.js';
 import { sealApplicant, sealValues } from './personal-fields.js';
@@ -189,7 +190,7 @@ export class DossierRepository {
       .selectFrom('dossier_draft as d')
       .innerJoin('procedure as p', 'p.id', 'd.procedure_id')
       .leftJoin('agency as a', 'a.id', 'd.receiving_agency_id')
-      .selectAll('d')
+      .select(['d.id', 'd.owner_user_id', 'd.procedure_id', 'd.procedure_version_id', 'd.form_version', 'd.on_behalf_of', 'd.values', 'd.receiving_agency_id', 'd.result_delivery', 'd.last_section', 'd.submitted_dossier_id', 'd.created_at', 'd.updated_at', 'd.expires_at'])
       .select([
         'p.code as procedure_code',
         'p.name as procedure_name',
@@ -200,6 +201,7 @@ export class DossierRepository {
           from draft_upload u where u.draft_id = d.id), '[]'::json)`.as('uploads'),
       ])
       .where('d.id', '=', id)
+      .modifyEnd(prepared)
       .executeTakeFirst();
     return row;
   }
@@ -346,7 +348,7 @@ export class DossierRepository {
       ), marked as (
         update dossier_draft set submitted_dossier_id = new_dossier.id, updated_at = now() from new_dossier where dossier_draft.id = ${s.draftId}
       )
-      select id, code from new_dossier`.execute(trx);
+      select id, code from new_dossier${prepared}`.execute(trx);
     return result.rows[0];
   }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepared } from '../../platform/db/prepared.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import type { CatalogueRequirement, GenericProcedure } from './forms.generic.js';
 
@@ -25,6 +26,7 @@ export class FormsRepository {
       .where('procedure_code', '=', procedureCode)
       .orderBy('version', 'desc')
       .limit(1)
+      .modifyEnd(prepared)
       .executeTakeFirst();
     return row && present(row);
   }

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { prepared } from '../../platform/db/prepared.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import type { FieldCipher } from '../../platform/crypto/index.js';
 import type { ChannelName, NotificationOutboxTable, NotificationStatus } from './notifications.tables.js';
@@ -175,7 +176,7 @@ export class NotificationsRepository {
                 and (o.subscription_id = s.id or (o.channel = s.channel and o.recipient_index = s.address_index))
             )
             and not exists (select 1 from message m where m.dossier_id = s.dossier_id and m.channel = s.channel and m.recipient_index = s.address_index)
-        ) as subscriptions`.execute(this.db);
+        ) as subscriptions${prepared}`.execute(this.db);
     const row = result.rows[0];
     // The rows were inserted in (ord, copy) order, so ids ascend in that order (one statement, one sequence).
     const ids = (row?.ids ?? []).map(Number);

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { fold } from '../i18n/fold.js';
 import type { Database } from './database.js';
 import { listMigrations, migrate } from './migrate.js';
+import { prepared } from './prepared.js';
 import { openTestDatabase } from './testing.js';
 
 let database: Database;
@@ -44,4 +45,20 @@ test('the trigram index serves typo-tolerant matching on both databases', async 
 
 test('readiness ping answers', async () => {
   await database.ping();
+});
+
+test('a statement marked `prepared` is prepared once per connection and answers like an unmarked one', async (t) => {
+  if (database.kind !== 'postgres') return t.skip('the embedded database has no pool; the marker is a comment there');
+  await database.db.connection().execute(async (conn) => {
+    const marked = (n: number) => sql<{ n: number; names: string[] }>`select ${n}::int as n, array(select name from pg_prepared_statements where statement like '%/* prepared */') as names${prepared}`.execute(conn);
+    const first = (await marked(1)).rows[0]!;
+    const second = (await marked(2)).rows[0]!;
+    assert.equal(first.n, 1);
+    assert.equal(second.n, 2);
+    // The first execution runs the statement it prepares; by the second it is listed, under its digest name.
+    assert.ok(second.names.some((n) => n.startsWith('motcua_')), JSON.stringify(second.names));
+    await sql`select 41 as unmarked`.execute(conn);
+    const plain = await sql<{ count: number }>`select count(*)::int as count from pg_prepared_statements where statement like '%select 41 as unmarked%'`.execute(conn);
+    assert.equal(plain.rows[0]!.count, 0);
+  });
 });

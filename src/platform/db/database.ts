@@ -9,6 +9,7 @@ import type { Database as Schema } from './schema.js';
 import { demoDataEncryptionKeys } from '../config/config.js';
 import { FieldCipher, OpenSealedSnapshotsPlugin, type MasterKey } from '../crypto/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { PreparingClient } from './prepared.js';
 
 export type DatabaseKind = 'embedded' | 'postgres';
 
@@ -106,6 +107,8 @@ async function openPostgres(options: DatabaseOptions): Promise<Database> {
     // 10 s for a lock, and TCP keepalive notices a dead peer.
     options: '-c idle_in_transaction_session_timeout=15000 -c lock_timeout=10000',
     keepAlive: true,
+    // Statements marked as hot are sent as named prepared statements (prepared.ts).
+    Client: PreparingClient,
   });
   // An idle connection dropped by the server (restart, failover, a test dropping its database) must not crash the
   // process: the pool discards it and the next query opens a new one.
