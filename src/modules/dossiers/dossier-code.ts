@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { DomainError } from '../../platform/errors/errors.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
+import { prepared } from '../../platform/db/prepared.js';
 import { isAgencyCode } from '../admin/index.js';
 import { DossierCodeErrors } from './dossiers.errors.js';
 
@@ -40,7 +41,7 @@ export async function nextDossierCode(trx: Kysely<Schema> | Transaction<Schema>,
     insert into dossier_code_counter as c (agency_code, day, last_value)
     values (${agencyCode}, ${day.iso}::date, 1)
     on conflict (agency_code, day) do update set last_value = c.last_value + 1
-    returning c.last_value`.execute(trx);
+    returning c.last_value${prepared}`.execute(trx);
   const value = result.rows[0]?.last_value;
   if (value === undefined) throw new Error('dossier_code_counter returned no row');
   return formatDossierCode(agencyCode, day.yymmdd, Number(value));

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { nextDossierCode } from './dossier-code.js';
 import { prepared } from '../../platform/db/prepared.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import type { FieldCipher } from '../../platform/crypto/index.js';
@@ -59,17 +60,14 @@ export interface SubmitDraft {
   ownerUserId: number;
   /** `version` of `draftWithContext`: the draft's `updated_at` in microseconds when it was validated. */
   draftVersion: string;
-  agencyCode: string;
-  /** The submission's day in Vietnam: `YYYY-MM-DD` for the counter, `yymmdd` for the code. */
-  dayIso: string;
-  yymmdd: string;
+  /** Drawn by `drawCode`. */
+  code: string;
   lookupSecret: string;
   procedureId: number;
   procedureVersionId: number;
   formVersion: string;
   applicant: ApplicantSnapshot;
   receivingAgencyId: number;
-  values: Record<string, unknown>;
   resultDelivery: ResultDelivery;
   phoneLast4: string | null;
 }
@@ -306,37 +304,29 @@ export class DossierRepository {
 
   /**
    * Submits a draft in one statement, inside the caller's transaction: locks the draft row (only while it is still
-   * unsubmitted, owned by `ownerUserId` and unchanged since `draftVersion` was read), takes the next number of the
-   * agency's counter for the day, inserts the dossier with its final code, copies the uploads into its documents,
-   * writes the first history event and marks the draft submitted. Returns undefined, writing nothing, when the draft
-   * is not in that state (submitted meanwhile, edited, or not this citizen's): the caller reads it again to say which.
+   * unsubmitted, owned by `ownerUserId` and unchanged since `draftVersion` was read), inserts the dossier under
+   * `code` with the draft's stored answers, copies the uploads into its documents, writes the first history event
+   * and marks the draft submitted. Returns undefined, writing nothing, when the draft is not in that state (submitted
+   * meanwhile, edited, or not this citizen's): the caller reads it again to say which.
    *
-   * One statement instead of seven round trips: the counter row (one per agency and day, see dossier-code.ts) is
-   * locked from here to the caller's commit, so the fewer round trips follow, the more submissions an agency takes
-   * per second. The code is formatted as `formatDossierCode` does (at least four digits, wider after 9999); the
-   * concurrency test checks the two agree.
+   * The code was drawn before the transaction (`drawCode`), so no counter row is locked here.
    */
   async submitDraft(trx: Transaction<Schema>, s: SubmitDraft): Promise<{ id: number; code: string } | undefined> {
     const applicant = JSON.stringify(await sealApplicant(this.cipher, s.applicant));
-    const values = JSON.stringify(await sealValues(this.cipher, s.values));
+    // The answers are copied as stored (sealed) from the draft row it locks: the version check makes them the ones
+    // validated, and they are neither opened nor sealed again.
     const result = await sql<{ id: number; code: string }>`
       with locked as (
-        select id from dossier_draft
+        select id, values from dossier_draft
         where id = ${s.draftId} and owner_user_id = ${s.ownerUserId} and submitted_dossier_id is null
           and (extract(epoch from updated_at) * 1000000)::bigint = ${s.draftVersion}::bigint
         for update
-      ), counter as (
-        insert into dossier_code_counter as c (agency_code, day, last_value)
-        select ${s.agencyCode}, ${s.dayIso}::date, 1 from locked
-        on conflict (agency_code, day) do update set last_value = c.last_value + 1
-        returning c.last_value
       ), new_dossier as (
         insert into dossier (code, lookup_secret, draft_id, procedure_id, procedure_version_id, form_version, applicant_user_id, applicant,
           on_behalf_of, receiving_agency_id, holder_agency_id, channel, status, values, result_delivery, phone_last4)
-        select ${`${s.agencyCode}-${s.yymmdd}-`} || case when counter.last_value < 10000 then lpad(counter.last_value::text, 4, '0') else counter.last_value::text end,
-          ${s.lookupSecret}, ${s.draftId}, ${s.procedureId}, ${s.procedureVersionId}, ${s.formVersion}, ${s.ownerUserId}, ${applicant}::jsonb,
-          null, ${s.receivingAgencyId}, ${s.receivingAgencyId}, 'online', 'awaiting_reception', ${values}::jsonb, ${s.resultDelivery}, ${s.phoneLast4}
-        from counter
+        select ${s.code}, ${s.lookupSecret}, ${s.draftId}, ${s.procedureId}, ${s.procedureVersionId}, ${s.formVersion}, ${s.ownerUserId}, ${applicant}::jsonb,
+          null, ${s.receivingAgencyId}, ${s.receivingAgencyId}, 'online', 'awaiting_reception', locked.values, ${s.resultDelivery}, ${s.phoneLast4}
+        from locked
         returning id, code
       ), documents as (
         insert into dossier_document (dossier_id, field_id, requirement_name, storage_key, file_name, mime, size_bytes, sha256, pages, source)
@@ -350,6 +340,17 @@ export class DossierRepository {
       )
       select id, code from new_dossier${prepared}`.execute(trx);
     return result.rows[0];
+  }
+
+  /**
+   * The next dossier code of the agency for the day of `at`, drawn in its own auto-committed statement: the counter
+   * row is locked for that statement only, not through a submission's transaction, so submissions to one agency do
+   * not queue behind each other's writes. A submission that then writes nothing (a second click on a draft already
+   * being submitted, a crash before commit) leaves a gap in the day's numbers; a code is never given twice
+   * (dossier-code.ts).
+   */
+  async drawCode(agencyCode: string, at: Date): Promise<string> {
+    return nextDossierCode(this.db, agencyCode, at);
   }
 
   /** The code of a dossier (an idempotent submission answers with it). */

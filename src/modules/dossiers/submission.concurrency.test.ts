@@ -236,7 +236,7 @@ function spawnSubmitter(databaseUrl: string, draftIds: string[], actor: SessionU
   };
 }
 
-describe('dossier numbers drawn inside the submission statement', () => {
+describe('dossier numbers drawn before the submission transaction', () => {
   test('writes the code as formatDossierCode does, with a fifth digit after 9999', async () => {
     const agency = agencies[0]!;
     const drafts = await readyDrafts(2, agency.id);
@@ -249,5 +249,19 @@ describe('dossier numbers drawn inside the submission statement', () => {
     assert.equal(second.code, formatDossierCode(agency.code, day.yymmdd, 10000));
     assert.equal(second.code, `${agency.code}-${day.yymmdd}-10000`);
     assert.deepEqual(parseDossierCode(second.code)?.sequence, 10000);
+  });
+
+  test('a draft submitted twice at once leaves at most a gap: the next dossier never gets a code already given', async () => {
+    const agency = agencies[0]!;
+    const [twice, next] = await readyDrafts(2, agency.id);
+    const outcomes = await Promise.all([submission.submit(citizen, twice!), submission.submit(citizen, twice!)]);
+    assert.equal(outcomes[0]!.code, outcomes[1]!.code, 'both clicks answer with the one dossier');
+    const after = await submission.submit(citizen, next!);
+    const first = parseDossierCode(outcomes[0]!.code)!.sequence;
+    const then = parseDossierCode(after.code)!.sequence;
+    // The losing click drew a number of its own before finding the draft submitted: that number is skipped.
+    assert.ok(then === first + 1 || then === first + 2, `${outcomes[0]!.code} then ${after.code}`);
+    const counter = await sql<{ last_value: number }>`select last_value from dossier_code_counter where agency_code = ${agency.code} and day = ${vietnamDay(new Date()).iso}::date`.execute(database.db);
+    assert.equal(Number(counter.rows[0]!.last_value), then, 'the counter stands at the last code given');
   });
 });

@@ -8,7 +8,6 @@ import type { DossierRepository } from './dossier.repository.js';
 import type { ApplicantSnapshot, DossierStatus, ResultDelivery } from './dossiers.tables.js';
 import { SubmissionErrors } from './submission.errors.js';
 import { DossierCodeErrors } from './dossiers.errors.js';
-import { vietnamDay } from './dossier-code.js';
 import { dossierChanged } from './dossier-changes.js';
 import { isAgencyCode } from '../admin/index.js';
 import type { ReceiptSlipData } from './receipt-slip.js';
@@ -218,7 +217,7 @@ export class SubmissionService {
    * Submits the draft as an online dossier awaiting reception. Idempotent: a second call for the same draft
    * (double click, retry after a timeout, another tab) returns the same dossier code with created = false.
    */
-  async submit(actor: SessionUser, draftId: string, attempt = 1): Promise<SubmitOutcome> {
+  async submit(actor: SessionUser, draftId: string, attempt = 1, drawn?: string): Promise<SubmitOutcome> {
     const userId = this.citizen(actor);
     const now = this.clock();
     // Read and validate first: inside the transaction only the transaction's own session may be used (the
@@ -234,7 +233,8 @@ export class SubmissionService {
     if (!isAgencyCode(agencyCode)) throw new DomainError(DossierCodeErrors.agencyCodeInvalid, { params: { agencyCode: agencyCode.slice(0, 40) } });
     const applicant = await bundle.applicant(draft.values, userId);
     const phoneDigits = (applicant.phone ?? '').replace(/\D/g, '');
-    const day = vietnamDay(now);
+    // Drawn outside the transaction (dossier.repository.ts drawCode), once for all attempts.
+    const code = drawn ?? (await this.repository.drawCode(agencyCode, now));
 
     const outcome = await this.repository.transaction(async (trx): Promise<SubmitOutcome | 'changed'> => {
       // One statement locks the draft, draws the number and writes the dossier, its documents and first event.
@@ -242,16 +242,13 @@ export class SubmissionService {
         draftId: draft.id,
         ownerUserId: userId,
         draftVersion: version,
-        agencyCode,
-        dayIso: day.iso,
-        yymmdd: day.yymmdd,
+        code,
         lookupSecret: this.ports.codes.secret(),
         procedureId: draft.procedure.id,
         procedureVersionId: draft.procedureVersionId,
         formVersion: draft.formVersion,
         applicant,
         receivingAgencyId: draft.receivingAgencyId!,
-        values: draft.values,
         resultDelivery: draft.resultDelivery!,
         phoneLast4: phoneDigits.length >= 4 ? phoneDigits.slice(-4) : null,
       });
@@ -263,14 +260,14 @@ export class SubmissionService {
         // Edited in another tab between our validation and the lock: validate again with the new answers.
         return 'changed';
       }
-      const { id: dossierId, code } = submitted;
+      const dossierId = submitted.id;
       await this.ports.notify(trx, { dossierId, code, applicant, template: 'dossier.submitted', params: { code, procedure: draft.procedure.name } });
       return { code, created: true };
     });
     if (outcome !== 'changed') return outcome;
     // A draft edited at every attempt (a script, not a person): stop rather than loop.
     if (attempt >= 5) throw new Error(`draft ${draftId} kept changing during submission`);
-    return this.submit(actor, draftId, attempt + 1);
+    return this.submit(actor, draftId, attempt + 1, code);
   }
 
   // ---- the citizen's dossiers ----
