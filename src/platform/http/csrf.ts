@@ -47,7 +47,9 @@ interface RequestCsrf {
   reply: FastifyReply;
 }
 
-const requestSecrets = new WeakMap<FastifyRequest, RequestCsrf>();
+// In a symbol-named request decoration (cheaper than a WeakMap entry per request).
+const kCsrf = Symbol('motcua.csrf');
+type WithCsrf = FastifyRequest & { [kCsrf]: RequestCsrf | null };
 
 /** A fresh token for `secret`: base64url(salt) "." base64url(HMAC(secret, salt)). */
 export function csrfTokenFor(secret: Buffer): string {
@@ -118,22 +120,23 @@ const csrfPluginImpl: FastifyPluginAsync<CsrfPluginOptions> = async (app, option
   const exempt = options.exemptPathPrefixes ?? ['/api/'];
   const skip = options.skipPathPrefixes ?? ['/assets/', '/health/'];
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (skip.some((prefix) => request.url.startsWith(prefix))) return;
+  app.decorateRequest(kCsrf, null);
+  // Callback hooks (no promise per request).
+  app.addHook('onRequest', (request, reply, done) => {
     // Nothing is read, drawn or signed yet: pages without a form (most anonymous ones, and JSON) never need a
     // token, so the secret and the token are made when `request.csrfToken` is first read (see csrfTokenOf).
-    requestSecrets.set(request, { secret: null, token: null, secure: options.secure, reply });
+    if (!skip.some((prefix) => request.url.startsWith(prefix))) (request as WithCsrf)[kCsrf] = { secret: null, token: null, secure: options.secure, reply };
+    done();
   });
 
   // preValidation: after the body is parsed, before schema validation and the handler.
-  app.addHook('preValidation', async (request) => {
-    if (safeMethods.has(request.method)) return;
-    if (exempt.some((prefix) => request.url.startsWith(prefix))) return;
-    const state = requestSecrets.get(request);
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (safeMethods.has(request.method) || exempt.some((prefix) => request.url.startsWith(prefix))) return done();
+    const state = (request as WithCsrf)[kCsrf];
     const token = submittedToken(request);
     // A missing or tampered cookie fails here; the page answering the failure issues a new secret if it has a form.
     const secret = state ? (state.secret ??= secretFromCookie(request)) : null;
-    if (!secret || !token || !isValidCsrfToken(secret, token)) throw new DomainError(CommonErrors.csrf);
+    done(!secret || !token || !isValidCsrfToken(secret, token) ? new DomainError(CommonErrors.csrf) : undefined);
   });
 };
 
@@ -148,8 +151,7 @@ export const csrfPlugin = Object.assign(csrfPluginImpl, {
 
 /** Replaces the visitor's secret (on sign-in and sign-out); a no-op when the CSRF plugin is not registered. */
 export function renewCsrfSecret(reply: FastifyReply): void {
-  const request = reply.request;
-  const state = requestSecrets.get(request);
+  const state = (reply.request as WithCsrf)[kCsrf];
   if (!state) return;
   state.secret = issueSecret(reply, state.secure);
   state.token = null;
@@ -161,7 +163,7 @@ export function renewCsrfSecret(reply: FastifyReply): void {
  * registered or the path is skipped.
  */
 export function csrfTokenOf(request: FastifyRequest): string {
-  const state = requestSecrets.get(request);
+  const state = (request as WithCsrf)[kCsrf];
   if (!state) return '';
   if (state.token === null) {
     state.secret ??= secretFromCookie(request) ?? issueSecret(state.reply, state.secure);

@@ -5,13 +5,13 @@ import formbody from '@fastify/formbody';
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { CommonErrors, DomainError } from '../errors/errors.js';
 import { isLocale } from '../i18n/i18n.js';
 import { lastHeartbeat } from '../jobs/heartbeat.js';
-import { loggerOptions } from '../logging/logger.js';
+import { LazyChildLogger, loggerOptions, type Logger } from '../logging/logger.js';
 import { safeNext } from '../views/layout.js';
 import { LOCALE_COOKIE, localeOf, type PortalIdentity, type RegisteredRoute } from './context.js';
 import { csrfTokenOf } from './csrf.js';
@@ -34,6 +34,8 @@ export interface ServerOptions {
 export async function createServer({ config, database, portal }: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
+    // The request's child logger is made on first write (logging/logger.ts).
+    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger as Logger, bindings, options as Record<string, unknown>) as unknown as FastifyBaseLogger,
     trustProxy: config.trustProxy,
     // Accept a caller's request id when it looks like one, so logs join up across a proxy.
     genReqId: (req) => {
@@ -83,18 +85,21 @@ export async function createServer({ config, database, portal }: ServerOptions):
   await app.register(rateLimit, { global: false });
   await app.register(fastifyStatic, { root: assetsDir, prefix: '/assets/', maxAge: '1d', immutable: false });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks (no promise per request).
+  app.addHook('onRequest', (request, reply, done) => {
     request.locale = localeOf(request, config.defaultLocale);
     reply.headers(headers);
     reply.header('x-request-id', String(request.id));
+    done();
   });
 
   // No text a person types contains U+0000, and PostgreSQL refuses it in text and jsonb: drop it from every query,
   // path parameter and parsed body before any route sees them (found by wapiti: a NUL in ?q= was a 500).
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     withoutNul(request.query);
     withoutNul(request.params);
     withoutNul(request.body);
+    done();
   });
 
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));

@@ -146,8 +146,9 @@ interface RequestSession {
   token: string | null;
 }
 
-// Per-request state lives here rather than in a request decoration: only login/logout below need it.
-const requestSessions = new WeakMap<FastifyRequest, RequestSession>();
+// Per-request state for login/logout below, in a symbol-named request decoration (cheaper than a WeakMap entry).
+const kSession = Symbol('motcua.session');
+type WithSession = FastifyRequest & { [kSession]: RequestSession | null };
 
 function cookieOptions(secure: boolean) {
   // No Max-Age: a browser-session cookie. The server enforces both timeouts whatever the browser keeps.
@@ -157,20 +158,23 @@ function cookieOptions(secure: boolean) {
 const sessionPluginImpl: FastifyPluginAsync<SessionPluginOptions> = async (app, options) => {
   const manager = new SessionManager(options.store, options);
   const skip = options.skipPathPrefixes ?? ['/assets/', '/health/'];
-  app.addHook('onRequest', async (request, reply) => {
+  app.decorateRequest(kSession, null);
+  // A callback hook, not an async one: a visitor without a session cookie (every anonymous page) costs no promise.
+  app.addHook('onRequest', (request, reply, done) => {
     const state: RequestSession = { manager, secure: options.secure, token: null };
-    requestSessions.set(request, state);
+    (request as WithSession)[kSession] = state;
     request.user = null;
-    if (skip.some((prefix) => request.url.startsWith(prefix))) return;
     const token = request.cookies[SESSION_COOKIE];
-    if (!token) return;
-    const user = await manager.resolve(token);
-    if (user) {
-      request.user = user;
-      state.token = token;
-    } else {
-      reply.clearCookie(SESSION_COOKIE, cookieOptions(options.secure));
-    }
+    if (!token || skip.some((prefix) => request.url.startsWith(prefix))) return done();
+    manager.resolve(token).then((user) => {
+      if (user) {
+        request.user = user;
+        state.token = token;
+      } else {
+        reply.clearCookie(SESSION_COOKIE, cookieOptions(options.secure));
+      }
+      done();
+    }, done);
   });
 };
 
@@ -185,7 +189,7 @@ export const sessionPlugin = Object.assign(sessionPluginImpl, {
 });
 
 function sessionOf(request: FastifyRequest): RequestSession {
-  const state = requestSessions.get(request);
+  const state = (request as WithSession)[kSession];
   if (!state) throw new Error('sessionPlugin is not registered on this server');
   return state;
 }

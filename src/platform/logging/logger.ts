@@ -56,3 +56,64 @@ export function loggerOptions(level: string): LoggerOptions {
 export function createLogger(level: string): Logger {
   return pino(loggerOptions(level));
 }
+
+const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+type Level = (typeof levels)[number];
+
+/**
+ * A request's logger that makes its pino child (with the request id bound) only when something is logged at an
+ * enabled level. Fastify makes a child per request; with redaction configured, pino serialises the child's
+ * bindings on creation — about 4 % of a cached lookup's CPU, for a child most requests never write to when request
+ * logging is off. Writes and `child()` go to the real child, made once.
+ */
+export class LazyChildLogger {
+  #child: Logger | null = null;
+  constructor(
+    private readonly parent: Logger,
+    private readonly childBindings: Record<string, unknown>,
+    private readonly options: Record<string, unknown>,
+  ) {}
+
+  private real(): Logger {
+    return (this.#child ??= this.parent.child(this.childBindings, this.options));
+  }
+
+  get level(): string {
+    return this.#child?.level ?? this.parent.level;
+  }
+  set level(level: string) {
+    this.real().level = level;
+  }
+  isLevelEnabled(level: string): boolean {
+    return this.#child ? this.#child.isLevelEnabled(level) : this.parent.isLevelEnabled(level);
+  }
+  bindings(): Record<string, unknown> {
+    return this.real().bindings();
+  }
+  child(bindings: Record<string, unknown>, options?: Record<string, unknown>): Logger {
+    return this.real().child(bindings, options);
+  }
+  silent(): void {}
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.write('trace', args);
+  }
+  private write(level: Level, args: unknown[]): void {
+    if (!this.isLevelEnabled(level)) return;
+    (this.real()[level] as (...a: unknown[]) => void)(...args);
+  }
+}
