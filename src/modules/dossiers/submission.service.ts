@@ -237,7 +237,7 @@ export class SubmissionService {
     const code = drawn ?? (await this.repository.drawCode(agencyCode, now));
 
     const outcome = await this.repository.transaction(async (trx): Promise<SubmitOutcome | 'changed'> => {
-      // One statement locks the draft, draws the number and writes the dossier, its documents and first event.
+      // One statement locks the draft and writes the dossier, its documents and first event.
       const submitted = await this.repository.submitDraft(trx, {
         draftId: draft.id,
         ownerUserId: userId,
