@@ -94,26 +94,29 @@ export class LazyChildLogger {
     return this.real().child(bindings, options);
   }
   silent(): void {}
-  fatal(...args: unknown[]): void {
-    this.write('fatal', args);
-  }
-  error(...args: unknown[]): void {
-    this.write('error', args);
-  }
-  warn(...args: unknown[]): void {
-    this.write('warn', args);
-  }
-  info(...args: unknown[]): void {
-    this.write('info', args);
-  }
-  debug(...args: unknown[]): void {
-    this.write('debug', args);
-  }
-  trace(...args: unknown[]): void {
-    this.write('trace', args);
-  }
-  private write(level: Level, args: unknown[]): void {
+  declare fatal: LogMethod;
+  declare error: LogMethod;
+  declare warn: LogMethod;
+  declare info: LogMethod;
+  declare debug: LogMethod;
+  declare trace: LogMethod;
+
+  /** Writes at `level` through the real child, made on the first write that the level lets through. */
+  write(level: Level, args: unknown[]): void {
     if (!this.isLevelEnabled(level)) return;
-    (this.real()[level] as (...a: unknown[]) => void)(...args);
+    (this.real()[level] as LogMethod)(...args);
   }
+}
+
+type LogMethod = (...args: unknown[]) => void;
+
+// One method per level on the prototype (not per instance: a logger is made for every request).
+for (const level of levels) {
+  Object.defineProperty(LazyChildLogger.prototype, level, {
+    value(this: LazyChildLogger, ...args: unknown[]) {
+      this.write(level, args);
+    },
+    writable: true,
+    configurable: true,
+  });
 }
