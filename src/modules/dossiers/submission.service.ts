@@ -7,9 +7,7 @@ import { appendAudit } from '../../platform/audit/index.js';
 import type { DossierRepository } from './dossier.repository.js';
 import type { ApplicantSnapshot, DossierStatus, ResultDelivery } from './dossiers.tables.js';
 import { SubmissionErrors } from './submission.errors.js';
-import { DossierCodeErrors } from './dossiers.errors.js';
 import { dossierChanged } from './dossier-changes.js';
-import { isAgencyCode } from '../admin/index.js';
 import type { ReceiptSlipData } from './receipt-slip.js';
 
 /** The e-form of a procedure, as submission needs it (built from the forms module by the composition root). */
@@ -229,11 +227,10 @@ export class SubmissionService {
     const problems = this.problemsOf(draft, bundle);
     if (problems.length > 0) throw new DomainError(SubmissionErrors.formIncomplete, { fields: problems });
     if (agencyCode === null) throw new DomainError(SubmissionErrors.agencyNotReceiving);
-    // The code starts with the agency's identifier: refuse one that would make a malformed code (dossier-code.ts).
-    if (!isAgencyCode(agencyCode)) throw new DomainError(DossierCodeErrors.agencyCodeInvalid, { params: { agencyCode: agencyCode.slice(0, 40) } });
     const applicant = await bundle.applicant(draft.values, userId);
     const phoneDigits = (applicant.phone ?? '').replace(/\D/g, '');
-    // Drawn outside the transaction (dossier.repository.ts drawCode), once for all attempts.
+    // Drawn outside the transaction (dossier.repository.ts drawCode), once for all attempts; an agency identifier
+    // that would make a malformed code is refused there (DOSSIER_CODE_AGENCY_INVALID) before anything is written.
     const code = drawn ?? (await this.repository.drawCode(agencyCode, now));
 
     const outcome = await this.repository.transaction(async (trx): Promise<SubmitOutcome | 'changed'> => {
