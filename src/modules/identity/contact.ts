@@ -1,3 +1,5 @@
+import { nationalPhoneSpelling } from '../../platform/crypto/index.js';
+
 /**
  * Phone numbers and e-mail addresses as citizens type them, and the one form we store.
  */
@@ -15,10 +17,7 @@ const nationalMobile = /^0(3[2-9]|5[25689]|7[06-9]|8[1-9]|9\d)\d{7}$/;
  * or brackets, with +84, 84 or 0084 instead of the leading 0. Null when it is not a Vietnamese mobile number.
  */
 export function normalisePhone(input: string): string | null {
-  let digits = input.trim().replace(/[\s.\-()]/g, '');
-  if (digits.startsWith('+84')) digits = `0${digits.slice(3)}`;
-  else if (digits.startsWith('0084')) digits = `0${digits.slice(4)}`;
-  else if (digits.startsWith('84') && digits.length === 11) digits = `0${digits.slice(2)}`;
+  const digits = nationalPhoneSpelling(input);
   return nationalMobile.test(digits) ? digits : null;
 }
 

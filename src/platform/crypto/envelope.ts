@@ -92,11 +92,21 @@ export function normaliseForIndex(kind: IndexKind, value: string): string | null
     const digits = value.replace(/\s/g, '');
     return /^\d{12}$/.test(digits) ? digits : null;
   }
-  let digits = value.trim().replace(/[\s.\-()]/g, '');
-  if (digits.startsWith('+84')) digits = `0${digits.slice(3)}`;
-  else if (digits.startsWith('0084')) digits = `0${digits.slice(4)}`;
-  else if (digits.startsWith('84') && digits.length === 11) digits = `0${digits.slice(2)}`;
+  const digits = nationalPhoneSpelling(value);
   return /^0\d{9}$/.test(digits) ? digits : null;
+}
+
+/**
+ * A Vietnamese phone number as typed (spaces, dots, dashes, brackets; +84, 84 or 0084 for the leading 0) in its
+ * national spelling, unchecked: the blind index and the identity module's `normalisePhone` (which also checks the
+ * mobile prefixes) share this one rule, so a number indexes the same however it was typed.
+ */
+export function nationalPhoneSpelling(input: string): string {
+  const digits = input.trim().replace(/[\s.\-()]/g, '');
+  if (digits.startsWith('+84')) return `0${digits.slice(3)}`;
+  if (digits.startsWith('0084')) return `0${digits.slice(4)}`;
+  if (digits.startsWith('84') && digits.length === 11) return `0${digits.slice(2)}`;
+  return digits;
 }
 
 /** HMAC-SHA256 of the kind and the normalised value, base64url (43 characters). */
