@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { nextDossierCode } from './dossier-code.js';
 import { prepared } from '../../platform/db/prepared.js';
+import { latestFormStamp } from '../forms/index.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import type { FieldCipher } from '../../platform/crypto/index.js';
 import { sealApplicant, sealValues } from './personal-fields.js';
@@ -181,7 +182,8 @@ export class DossierRepository {
   /**
    * A draft with what its pages and its submission need, in one query: the procedure, the uploads (oldest first),
    * the chosen receiving agency, and `version`, the exact `updated_at` in microseconds (a JavaScript date keeps
-   * milliseconds only), which `submitDraft` compares to notice an edit made after validation.
+   * milliseconds only), which `submitDraft` compares to notice an edit made after validation, and `form_stamp`, which
+   * stored form the procedure has now (the forms module answers from its cache with it).
    */
   async draftWithContext(id: string) {
     const row = await this.db
@@ -194,6 +196,7 @@ export class DossierRepository {
         'p.name as procedure_name',
         'a.code as agency_code',
         sql<string>`(extract(epoch from d.updated_at) * 1000000)::bigint::text`.as('version'),
+        latestFormStamp(sql.ref('p.code')).as('form_stamp'),
         sql<DraftUploadRow[]>`coalesce((
           select json_agg(json_build_object('id', u.id, 'field_id', u.field_id, 'file_name', u.file_name, 'size_bytes', u.size_bytes, 'mime', u.mime, 'pages', u.pages, 'source', u.source) order by u.id)
           from draft_upload u where u.draft_id = d.id), '[]'::json)`.as('uploads'),

@@ -57,7 +57,7 @@ export function createSubmissionService(
   },
 ): SubmissionService {
   return new SubmissionService(new DossierRepository(database.db, database.cipher), {
-    forms: { bundleFor: (code, versionId) => deps.forms.bundleFor(code, versionId) },
+    forms: { bundleFor: (code, versionId, stamp) => deps.forms.bundleFor(code, versionId, stamp) },
     codes: { secret: () => lookupSecret() },
     async notify(trx, event) {
       // Both channels the applicant gave; the delivery worker (notifications issue) sends them.

@@ -25,7 +25,8 @@ export interface FormBundle {
 }
 
 export interface SubmissionPorts {
-  forms: { bundleFor(procedureCode: string, procedureVersionId: number): Promise<FormBundle> };
+  /** `stamp`: the latest stored form as the draft's query saw it (null: none), so a cached one needs no read. */
+  forms: { bundleFor(procedureCode: string, procedureVersionId: number, stamp?: string | null): Promise<FormBundle> };
   /** The slip's lookup secret of a new dossier (its number is drawn in the submission's statement). */
   codes: { secret(): string };
   /** Writes outgoing messages in the caller's transaction (outbox). */
@@ -126,7 +127,7 @@ export class SubmissionService {
   }
 
   /** The draft (one query: with its procedure, uploads and chosen agency), checked to be the citizen's own. */
-  private async draftInContext(actor: SessionUser, draftId: string): Promise<{ view: DraftView; version: string; agencyCode: string | null }> {
+  private async draftInContext(actor: SessionUser, draftId: string): Promise<{ view: DraftView; version: string; agencyCode: string | null; formStamp: string | null }> {
     const userId = this.citizen(actor);
     const row = /^[0-9a-f-]{36}$/.test(draftId) ? await this.repository.draftWithContext(draftId) : undefined;
     if (!row || row.owner_user_id !== userId) throw new DomainError(SubmissionErrors.draftNotFound);
@@ -144,7 +145,7 @@ export class SubmissionService {
       updatedAt: row.updated_at,
       uploads: row.uploads.map((u) => ({ id: u.id, fieldId: u.field_id, fileName: u.file_name, size: u.size_bytes, mime: u.mime, pages: u.pages, source: u.source })),
     };
-    return { view, version: row.version, agencyCode: row.agency_code };
+    return { view, version: row.version, agencyCode: row.agency_code, formStamp: row.form_stamp };
   }
 
   async openDrafts(actor: SessionUser) {
@@ -194,8 +195,8 @@ export class SubmissionService {
 
   /** Everything still wrong before the draft can be submitted (empty when it can). */
   async problems(actor: SessionUser, draftId: string): Promise<FieldProblem[]> {
-    const draft = await this.draft(actor, draftId);
-    const bundle = await this.ports.forms.bundleFor(draft.procedure.code, draft.procedureVersionId);
+    const { view: draft, formStamp } = await this.draftInContext(actor, draftId);
+    const bundle = await this.ports.forms.bundleFor(draft.procedure.code, draft.procedureVersionId, formStamp);
     return this.problemsOf(draft, bundle);
   }
 
@@ -220,10 +221,10 @@ export class SubmissionService {
     const now = this.clock();
     // Read and validate first: inside the transaction only the transaction's own session may be used (the
     // embedded database has one session, and other modules' reads would wait for it forever).
-    const { view: draft, version, agencyCode } = await this.draftInContext(actor, draftId);
+    const { view: draft, version, agencyCode, formStamp } = await this.draftInContext(actor, draftId);
     if (draft.submittedDossierId !== null) return { code: await this.repository.dossierCode(draft.submittedDossierId), created: false };
     if (draft.expiresAt <= now) throw new DomainError(SubmissionErrors.draftExpired);
-    const bundle = await this.ports.forms.bundleFor(draft.procedure.code, draft.procedureVersionId);
+    const bundle = await this.ports.forms.bundleFor(draft.procedure.code, draft.procedureVersionId, formStamp);
     const problems = this.problemsOf(draft, bundle);
     if (problems.length > 0) throw new DomainError(SubmissionErrors.formIncomplete, { fields: problems });
     if (agencyCode === null) throw new DomainError(SubmissionErrors.agencyNotReceiving);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { prepared } from '../../platform/db/prepared.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import type { CatalogueRequirement, GenericProcedure } from './forms.generic.js';
@@ -10,6 +10,22 @@ export interface StoredDefinition {
   /** Parsed JSON, not yet validated. */
   definition: unknown;
   updatedAt: Date;
+  /** Which stored content this is (`latestFormStamp`): changes with every new version and every edit. */
+  stamp: string;
+}
+
+/** The stamp of a `form_definition` row in SQL: its version and `updated_at` to the microsecond. */
+function stampOf(alias: string): RawBuilder<string> {
+  return sql<string>`${sql.ref(`${alias}.version`)}::text || ':' || (extract(epoch from ${sql.ref(`${alias}.updated_at`)}) * 1000000)::bigint::text`;
+}
+
+/**
+ * SQL for the stamp of a procedure's latest stored form (null when it has none), for another module's query to
+ * carry: `FormsService.bundleFor` given it answers from its cache without reading the definition again.
+ * `procedureCode` is the SQL of the procedure's code in that query (e.g. `sql.ref('p.code')`).
+ */
+export function latestFormStamp(procedureCode: RawBuilder<unknown> | ReturnType<typeof sql.ref>): RawBuilder<string | null> {
+  return sql<string | null>`(select ${stampOf('fs')} from form_definition fs where fs.procedure_code = ${procedureCode} order by fs.version desc limit 1)`;
 }
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
@@ -22,7 +38,7 @@ export class FormsRepository {
   async latest(procedureCode: string): Promise<StoredDefinition | undefined> {
     const row = await this.db
       .selectFrom('form_definition')
-      .select(['procedure_code', 'version', 'title', 'definition', 'updated_at'])
+      .select(['procedure_code', 'version', 'title', 'definition', 'updated_at', stampOf('form_definition').as('stamp')])
       .where('procedure_code', '=', procedureCode)
       .orderBy('version', 'desc')
       .limit(1)
@@ -34,7 +50,7 @@ export class FormsRepository {
   async byVersion(procedureCode: string, version: number): Promise<StoredDefinition | undefined> {
     const row = await this.db
       .selectFrom('form_definition')
-      .select(['procedure_code', 'version', 'title', 'definition', 'updated_at'])
+      .select(['procedure_code', 'version', 'title', 'definition', 'updated_at', stampOf('form_definition').as('stamp')])
       .where('procedure_code', '=', procedureCode)
       .where('version', '=', version)
       .executeTakeFirst();
@@ -105,8 +121,8 @@ export class FormsRepository {
   }
 }
 
-function present(row: { procedure_code: string; version: number; title: string; definition: unknown; updated_at: Date }): StoredDefinition {
+function present(row: { procedure_code: string; version: number; title: string; definition: unknown; updated_at: Date; stamp: string }): StoredDefinition {
   // Both drivers return jsonb parsed; a string (a driver configured otherwise) is parsed here.
   const definition = typeof row.definition === 'string' ? (JSON.parse(row.definition) as unknown) : row.definition;
-  return { procedureCode: row.procedure_code, version: row.version, title: row.title, definition, updatedAt: row.updated_at };
+  return { procedureCode: row.procedure_code, version: row.version, title: row.title, definition, updatedAt: row.updated_at, stamp: row.stamp };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +8,11 @@ import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase } from '../../platform/db/testing.js';
 import { DomainError } from '../../platform/errors/errors.js';
-import { importUnits } from '../admin/index.js';
+import { createUnitsService, importUnits } from '../admin/index.js';
 import { importCatalogue } from '../catalogue/index.js';
 import { birthRegistration, officialDefinitions } from './definitions/index.js';
-import { createFormsService, seedForms, type FormsService } from './index.js';
+import { createFormsService, latestFormStamp, seedForms, FormsService } from './index.js';
+import { FormsRepository } from './forms.repository.js';
 import type { FormDefinition } from './forms.schema.js';
 import { catalogueRecords, motherProfile } from './forms.test-support.js';
 
@@ -83,6 +85,38 @@ describe('FormsService', () => {
     assert.equal(definition.title.vi, version.name);
     assert.ok(definition.sections.find((s) => s.id === 'documents')!.fields.some((f) => f.type === 'file'));
     assert.deepEqual(await forms.definitionFor('1.004222'), definition, 'the current version when none is given');
+  });
+
+  test('does answer from its cache with no read when given the stamp another query carried, and read again when the form changes', async () => {
+    await seedForms(database.db);
+    const repository = new FormsRepository(database.db);
+    let reads = 0;
+    const latest = repository.latest.bind(repository);
+    repository.latest = (code) => (reads++, latest(code));
+    const service = new FormsService(repository, repository, createUnitsService(database));
+    const stampNow = async (code: string) => (await sql<{ stamp: string | null }>`select ${latestFormStamp(sql`${code}`)} as stamp`.execute(database.db)).rows[0]!.stamp;
+
+    const stamp = await stampNow('1.001193');
+    assert.match(stamp ?? '', /^1:\d+$/);
+    assert.deepEqual(await service.bundleFor('1.001193', undefined, stamp).then((b) => b.version), '1');
+    assert.equal(reads, 1, 'the first time, the definition is read');
+    await service.definitionFor('1.001193', undefined, stamp);
+    await service.definitionFor('1.001193', undefined, stamp);
+    assert.equal(reads, 1, 'then it comes from the cache');
+
+    // An administrator edits the form: the stamp changes and the new content is read.
+    const edited: FormDefinition = { ...birthRegistration, title: { vi: 'Tờ khai (sửa)', en: 'Form (edited)' } };
+    await seedForms(database.db, [edited]);
+    const newStamp = await stampNow('1.001193');
+    assert.notEqual(newStamp, stamp);
+    assert.equal((await service.definitionFor('1.001193', undefined, newStamp)).title.vi, 'Tờ khai (sửa)');
+    assert.equal(reads, 2);
+    await seedForms(database.db);
+
+    // No stored form (null): the generic one, with no read of stored forms.
+    assert.equal(await stampNow('1.004222'), null);
+    assert.equal((await service.definitionFor('1.004222', undefined, null)).generic, true);
+    assert.equal(reads, 2);
   });
 
   test('does say FORM_PROCEDURE_UNKNOWN for a code neither stored nor in the catalogue', async () => {

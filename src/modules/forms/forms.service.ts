@@ -38,8 +38,8 @@ export class FormsService {
   ) {}
 
   /** The form of a procedure with what dossier submission needs around it (prefill, checks, applicant). */
-  async bundleFor(procedureCode: string, procedureVersionId?: number): Promise<FormBundle> {
-    const definition = await this.definitionFor(procedureCode, procedureVersionId);
+  async bundleFor(procedureCode: string, procedureVersionId?: number, stamp?: string | null): Promise<FormBundle> {
+    const definition = await this.definitionFor(procedureCode, procedureVersionId, stamp);
     return formBundle(definition, {
       ...(this.profiles ? { profiles: this.profiles } : {}),
       ...(this.previous ? { previous: this.previous } : {}),
@@ -51,12 +51,18 @@ export class FormsService {
    * The form to fill for a procedure: its latest stored definition, or else a generic one built from the
    * catalogue's required documents of `procedureVersionId` (the current version when omitted). Throws
    * FORM_PROCEDURE_UNKNOWN when there is neither.
+   *
+   * `stamp` is what the caller's own query read of the latest stored form (`latestFormStamp`; null: none stored):
+   * a definition already parsed under that stamp is returned without a round trip to the database. Without it the
+   * latest one is read.
    */
-  async definitionFor(procedureCode: string, procedureVersionId?: number): Promise<FormDefinition> {
-    const stored = await this.repository.latest(procedureCode);
+  async definitionFor(procedureCode: string, procedureVersionId?: number, stamp?: string | null): Promise<FormDefinition> {
+    const known = stamp ? this.definitions.get(`${procedureCode}:${stamp}`) : undefined;
+    if (known) return known;
+    const stored = stamp === null ? undefined : await this.repository.latest(procedureCode);
     if (stored) {
       // Every page of the wizard needs the definition: the schema check runs once per stored version and edit.
-      const key = `${stored.procedureCode}:${stored.version}:${new Date(stored.updatedAt).getTime()}`;
+      const key = `${stored.procedureCode}:${stored.stamp}`;
       const cached = this.definitions.get(key);
       if (cached) return cached;
       const definition = parseDefinition(stored.definition);

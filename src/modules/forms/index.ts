@@ -102,6 +102,7 @@ export type { CatalogueRequirement, GenericProcedure } from './forms.generic.js'
 export { seedForms } from './forms.seed.js';
 export type { SeedFormsOutcome } from './forms.seed.js';
 export { FormsService } from './forms.service.js';
+export { latestFormStamp } from './forms.repository.js';
 export type { ProcedureContentSource, UnitsSource } from './forms.service.js';
 
 /** The forms service over a database; `profiles` (accounts module) enables prefill in `bundleFor`. */
