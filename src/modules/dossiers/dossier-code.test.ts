@@ -8,6 +8,7 @@ import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase } from '../../platform/db/testing.js';
 import { DomainError } from '../../platform/errors/errors.js';
 import {
+  drawDossierCodes,
   formatDossierCode,
   lookupSecret,
   lookupSecretMatches,
@@ -90,6 +91,35 @@ describe('nextDossierCode', () => {
     const first = await nextDossierCode(database.db, 'G05', at);
     const second = await nextDossierCode(database.db, 'G05', at);
     assert.deepEqual([first, second], ['G05-261008-0001', 'G05-261008-0002']);
+  });
+
+  test('draws a batch in one statement: each agency and day counts its own requests, in request order', async () => {
+    await nextDossierCode(database.db, 'G06', at);
+    const nextDay = new Date('2026-10-08T18:00:00Z'); // 01:00 on the 9th in Vietnam
+    const codes = await drawDossierCodes(database.db, [
+      { agencyCode: 'G07', at },
+      { agencyCode: 'G06', at },
+      { agencyCode: 'G07', at },
+      { agencyCode: 'G06', at: nextDay },
+      { agencyCode: 'G06', at },
+    ]);
+    assert.deepEqual(codes, ['G07-261008-0001', 'G06-261008-0002', 'G07-261008-0002', 'G06-261009-0001', 'G06-261008-0003']);
+    assert.equal(await nextDossierCode(database.db, 'G06', at), 'G06-261008-0004', 'the counter moved by the whole batch');
+    assert.deepEqual(await drawDossierCodes(database.db, []), []);
+  });
+
+  test('batches from two processes at once never share a number', async () => {
+    const batch = (n: number) => Array.from({ length: n }, () => ({ agencyCode: 'G08', at }));
+    const results = await Promise.all([drawDossierCodes(database.db, batch(30)), drawDossierCodes(database.db, batch(20)), nextDossierCode(database.db, 'G08', at)]);
+    assert.deepEqual(sequences([...results[0], ...results[1], results[2]]), oneToN(51));
+  });
+
+  test('refuses a batch naming an invalid agency before drawing any of its numbers', async () => {
+    await assert.rejects(
+      drawDossierCodes(database.db, [{ agencyCode: 'G09', at }, { agencyCode: 'g09', at }]),
+      (e: unknown) => e instanceof DomainError && e.code === 'DOSSIER_CODE_AGENCY_INVALID',
+    );
+    assert.equal(await nextDossierCode(database.db, 'G09', at), 'G09-261008-0001');
   });
 
   test('refuses an agency without a valid e-identifier', async () => {

@@ -12,7 +12,8 @@ import { DossierCodeErrors } from './dossiers.errors.js';
  * after 9999 (`…-10000`). Codes are unique and never reused.
  *
  * How numbers are drawn: one row per (agency, day) in `dossier_code_counter`, advanced by a single
- * `insert … on conflict do update set last_value = last_value + 1 returning last_value`. PostgreSQL makes that
+ * `insert … on conflict do update set last_value = last_value + n returning last_value` (n = 1, or the number of
+ * codes a batch draws: `drawDossierCodes`). PostgreSQL makes that
  * statement atomic under concurrency (the second writer waits for the first one's row lock, then increments the
  * committed value), so two callers never get the same number; the primary key backs it up, and so does the unique
  * `dossier.code`.
@@ -33,18 +34,51 @@ import { DossierCodeErrors } from './dossiers.errors.js';
  * `yy` repeats after a century; by 2100 the format will have been revised.
  */
 export async function nextDossierCode(trx: Kysely<Schema> | Transaction<Schema>, agencyCode: string, at: Date): Promise<string> {
-  if (!isAgencyCode(agencyCode)) {
-    throw new DomainError(DossierCodeErrors.agencyCodeInvalid, { params: { agencyCode: agencyCode.slice(0, 40) } });
-  }
-  const day = vietnamDay(at);
-  const result = await sql<{ last_value: number }>`
+  return (await drawDossierCodes(trx, [{ agencyCode, at }]))[0]!;
+}
+
+/**
+ * One code for each request, in order, drawn by one statement however many agencies and days they name (a batch of
+ * submissions, `SubmissionService`): each (agency, day) counter advances once by the number of its requests, and
+ * its requests get the numbers in between, in request order. The same rules as `nextDossierCode` (which is a batch
+ * of one). Counter rows are locked in a fixed order (agency, then day), so two batches naming the same agencies
+ * cannot deadlock. An agency identifier that would make a malformed code is refused before anything is drawn.
+ */
+export async function drawDossierCodes(trx: Kysely<Schema> | Transaction<Schema>, requests: readonly { agencyCode: string; at: Date }[]): Promise<string[]> {
+  const groups = new Map<string, { agencyCode: string; day: { iso: string; yymmdd: string }; count: number }>();
+  const keys = requests.map(({ agencyCode, at }) => {
+    if (!isAgencyCode(agencyCode)) {
+      throw new DomainError(DossierCodeErrors.agencyCodeInvalid, { params: { agencyCode: agencyCode.slice(0, 40) } });
+    }
+    const day = vietnamDay(at);
+    const key = `${agencyCode} ${day.iso}`;
+    const group = groups.get(key);
+    if (group) group.count++;
+    else groups.set(key, { agencyCode, day, count: 1 });
+    return key;
+  });
+  if (keys.length === 0) return [];
+  const wanted = [...groups.values()].sort((a, b) => (a.agencyCode < b.agencyCode ? -1 : a.agencyCode > b.agencyCode ? 1 : a.day.iso < b.day.iso ? -1 : 1));
+  const result = await sql<{ agency_code: string; day: string; last_value: number | string }>`
     insert into dossier_code_counter as c (agency_code, day, last_value)
-    values (${agencyCode}, ${day.iso}::date, 1)
-    on conflict (agency_code, day) do update set last_value = c.last_value + 1
-    returning c.last_value${prepared}`.execute(trx);
-  const value = result.rows[0]?.last_value;
-  if (value === undefined) throw new Error('dossier_code_counter returned no row');
-  return formatDossierCode(agencyCode, day.yymmdd, Number(value));
+    select w.agency_code, w.day, w.n
+    from jsonb_to_recordset(${JSON.stringify(wanted.map((g) => ({ agency_code: g.agencyCode, day: g.day.iso, n: g.count })))}::jsonb) as w(agency_code text, day date, n integer)
+    on conflict (agency_code, day) do update set last_value = c.last_value + excluded.last_value
+    returning c.agency_code, c.day::text as day, c.last_value${prepared}`.execute(trx);
+  // The first number of each group still to give: the new last value less the group's count, plus one.
+  const next = new Map<string, number>();
+  for (const row of result.rows) {
+    const group = groups.get(`${row.agency_code} ${row.day}`);
+    if (!group) throw new Error(`dossier_code_counter returned an unrequested row (${row.agency_code}, ${row.day})`);
+    next.set(`${row.agency_code} ${row.day}`, Number(row.last_value) - group.count + 1);
+  }
+  return keys.map((key) => {
+    const sequence = next.get(key);
+    if (sequence === undefined) throw new Error('dossier_code_counter returned no row');
+    next.set(key, sequence + 1);
+    const group = groups.get(key)!;
+    return formatDossierCode(group.agencyCode, group.day.yymmdd, sequence);
+  });
 }
 
 export function formatDossierCode(agencyCode: string, yymmdd: string, sequence: number): string {

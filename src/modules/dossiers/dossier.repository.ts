@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { nextDossierCode } from './dossier-code.js';
+import { drawDossierCodes, nextDossierCode } from './dossier-code.js';
 import { prepared } from '../../platform/db/prepared.js';
 import { latestFormStamp } from '../forms/index.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
@@ -306,43 +306,81 @@ export class DossierRepository {
   }
 
   /**
-   * Submits a draft in one statement, inside the caller's transaction: locks the draft row (only while it is still
-   * unsubmitted, owned by `ownerUserId` and unchanged since `draftVersion` was read), inserts the dossier under
-   * `code` with the draft's stored answers, copies the uploads into its documents, writes the first history event
-   * and marks the draft submitted. Returns undefined, writing nothing, when the draft is not in that state (submitted
-   * meanwhile, edited, or not this citizen's): the caller reads it again to say which.
+   * Submits drafts in one statement, inside the caller's transaction (one draft, or a batch: `SubmissionService`'s
+   * group commit). For each: locks the draft row (only while it is still unsubmitted, owned by `ownerUserId` and
+   * unchanged since `draftVersion` was read), inserts the dossier under its `code` with the draft's stored answers,
+   * copies the uploads into its documents, writes the first history event and marks the draft submitted. Answers in
+   * the order of `drafts`; undefined for a draft not in that state (submitted meanwhile, edited, or not this
+   * citizen's), for which nothing is written: the caller reads it again to say which. Draft rows are locked in id
+   * order, so two batches cannot deadlock; a draft may appear only once.
    *
-   * The code was drawn before the transaction (`drawCode`), so no counter row is locked here.
+   * The codes were drawn before the transaction (`drawCodes`), so no counter row is locked here.
    */
-  async submitDraft(trx: Transaction<Schema>, s: SubmitDraft): Promise<{ id: number; code: string } | undefined> {
-    const applicant = JSON.stringify(await sealApplicant(this.cipher, s.applicant));
-    // The answers are copied as stored (sealed) from the draft row it locks: the version check makes them the ones
+  async submitDrafts(trx: Transaction<Schema>, drafts: readonly SubmitDraft[]): Promise<({ id: number; code: string } | undefined)[]> {
+    if (drafts.length === 0) return [];
+    const batch = JSON.stringify(
+      await Promise.all(
+        drafts.map(async (s) => ({
+          draft_id: s.draftId,
+          owner_user_id: s.ownerUserId,
+          draft_version: s.draftVersion,
+          code: s.code,
+          lookup_secret: s.lookupSecret,
+          procedure_id: s.procedureId,
+          procedure_version_id: s.procedureVersionId,
+          form_version: s.formVersion,
+          applicant: await sealApplicant(this.cipher, s.applicant),
+          receiving_agency_id: s.receivingAgencyId,
+          result_delivery: s.resultDelivery,
+          phone_last4: s.phoneLast4,
+        })),
+      ),
+    );
+    // The answers are copied as stored (sealed) from the draft rows it locks: the version check makes them the ones
     // validated, and they are neither opened nor sealed again.
-    const result = await sql<{ id: number; code: string }>`
-      with locked as (
-        select id, values from dossier_draft
-        where id = ${s.draftId} and owner_user_id = ${s.ownerUserId} and submitted_dossier_id is null
-          and (extract(epoch from updated_at) * 1000000)::bigint = ${s.draftVersion}::bigint
-        for update
+    const result = await sql<{ id: number; code: string; draft_id: string }>`
+      with batch as (
+        select * from jsonb_to_recordset(${batch}::jsonb) as b(draft_id uuid, owner_user_id integer, draft_version bigint, code text, lookup_secret text,
+          procedure_id integer, procedure_version_id integer, form_version text, applicant jsonb, receiving_agency_id integer, result_delivery text, phone_last4 text)
+      ), locked as (
+        select d.id, d.values from dossier_draft d join batch b on b.draft_id = d.id
+        where d.owner_user_id = b.owner_user_id and d.submitted_dossier_id is null
+          and (extract(epoch from d.updated_at) * 1000000)::bigint = b.draft_version
+        order by d.id
+        for update of d
       ), new_dossier as (
         insert into dossier (code, lookup_secret, draft_id, procedure_id, procedure_version_id, form_version, applicant_user_id, applicant,
           on_behalf_of, receiving_agency_id, holder_agency_id, channel, status, values, result_delivery, phone_last4)
-        select ${s.code}, ${s.lookupSecret}, ${s.draftId}, ${s.procedureId}, ${s.procedureVersionId}, ${s.formVersion}, ${s.ownerUserId}, ${applicant}::jsonb,
-          null, ${s.receivingAgencyId}, ${s.receivingAgencyId}, 'online', 'awaiting_reception', locked.values, ${s.resultDelivery}, ${s.phoneLast4}
-        from locked
-        returning id, code
+        select b.code, b.lookup_secret, b.draft_id, b.procedure_id, b.procedure_version_id, b.form_version, b.owner_user_id, b.applicant,
+          null, b.receiving_agency_id, b.receiving_agency_id, 'online', 'awaiting_reception', locked.values, b.result_delivery, b.phone_last4
+        from locked join batch b on b.draft_id = locked.id
+        returning id, code, draft_id, applicant_user_id, receiving_agency_id
       ), documents as (
         insert into dossier_document (dossier_id, field_id, requirement_name, storage_key, file_name, mime, size_bytes, sha256, pages, source)
-        select new_dossier.id, u.field_id, u.requirement_name, u.storage_key, u.file_name, u.mime, u.size_bytes, u.sha256, u.pages, u.source
-        from new_dossier, draft_upload u where u.draft_id = ${s.draftId} order by u.id
+        select n.id, u.field_id, u.requirement_name, u.storage_key, u.file_name, u.mime, u.size_bytes, u.sha256, u.pages, u.source
+        from new_dossier n join draft_upload u on u.draft_id = n.draft_id order by n.id, u.id
       ), first_event as (
         insert into dossier_event (dossier_id, actor_user_id, actor_kind, action, from_status, to_status, to_agency_id, visible_to_public)
-        select new_dossier.id, ${s.ownerUserId}, 'citizen', 'submitted', null, 'awaiting_reception', ${s.receivingAgencyId}, true from new_dossier
+        select n.id, n.applicant_user_id, 'citizen', 'submitted', null, 'awaiting_reception', n.receiving_agency_id, true from new_dossier n
       ), marked as (
-        update dossier_draft set submitted_dossier_id = new_dossier.id, updated_at = now() from new_dossier where dossier_draft.id = ${s.draftId}
+        update dossier_draft set submitted_dossier_id = n.id, updated_at = now() from new_dossier n where dossier_draft.id = n.draft_id
       )
-      select id, code from new_dossier${prepared}`.execute(trx);
-    return result.rows[0];
+      select id, code, draft_id from new_dossier${prepared}`.execute(trx);
+    const written = new Map(result.rows.map((r) => [r.draft_id, { id: Number(r.id), code: r.code }]));
+    return drafts.map((s) => written.get(s.draftId));
+  }
+
+  /** One draft: `submitDrafts` with a batch of one. */
+  async submitDraft(trx: Transaction<Schema>, s: SubmitDraft): Promise<{ id: number; code: string } | undefined> {
+    return (await this.submitDrafts(trx, [s]))[0];
+  }
+
+  /**
+   * Dossier codes for a batch of submissions, one per request and in order, drawn in one auto-committed statement
+   * (`drawDossierCodes`); see `drawCode`.
+   */
+  async drawCodes(requests: readonly { agencyCode: string; at: Date }[]): Promise<string[]> {
+    return drawDossierCodes(this.db, requests);
   }
 
   /**

@@ -9,7 +9,7 @@ import { DeskEntryService } from './desk-entry.js';
 import { nextDossierCode } from './dossier-code.js';
 
 export { SubmissionService } from './submission.service.js';
-export type { DraftView, FormBundle, SubmitOutcome, SubmissionPorts, WithdrawalClosure } from './submission.service.js';
+export type { DossierMessage, DraftView, FormBundle, SubmitOutcome, SubmissionPorts, WithdrawalClosure } from './submission.service.js';
 export { DossierRepository } from './dossier.repository.js';
 export { dossierRoutes } from './dossiers.routes.js';
 export { StatusTag } from './dossiers.pages.js';
@@ -59,9 +59,9 @@ export function createSubmissionService(
   return new SubmissionService(new DossierRepository(database.db, database.cipher), {
     forms: { bundleFor: (code, versionId, stamp) => deps.forms.bundleFor(code, versionId, stamp) },
     codes: { secret: () => lookupSecret() },
-    async notify(trx, event) {
-      // Both channels the applicant gave; the delivery worker (notifications issue) sends them.
-      await deps.notifications.enqueueMany(trx, applicantMessages(event.applicant, { template: event.template, params: event.params, dossierId: event.dossierId }));
+    async notify(trx, events) {
+      // Both channels each applicant gave, all in one statement; the delivery worker (notifications issue) sends them.
+      await deps.notifications.enqueueMany(trx, events.flatMap((e) => applicantMessages(e.applicant, { template: e.template, params: e.params, dossierId: e.dossierId })));
     },
     draftLifetimeDays: deps.draftLifetimeDays,
     ...(deps.afterSupplementAnswered ? { afterSupplementAnswered: deps.afterSupplementAnswered } : {}),

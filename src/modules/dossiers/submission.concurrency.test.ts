@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { loadConfig } from '../../platform/config/config.js';
+import { DomainError } from '../../platform/errors/errors.js';
 import type { Database } from '../../platform/db/database.js';
 import { openTestDatabase } from '../../platform/db/testing.js';
 import type { SessionUser } from '../../platform/http/auth.js';
@@ -263,5 +264,105 @@ describe('dossier numbers drawn before the submission transaction', () => {
     assert.ok(then === first + 1 || then === first + 2, `${outcomes[0]!.code} then ${after.code}`);
     const counter = await sql<{ last_value: number }>`select last_value from dossier_code_counter where agency_code = ${agency.code} and day = ${vietnamDay(new Date()).iso}::date`.execute(database.db);
     assert.equal(Number(counter.rows[0]!.last_value), then, 'the counter stands at the last code given');
+  });
+});
+
+describe('group commit (submissions written in batches)', () => {
+  test('writes 30 submissions arriving at once in fewer transactions, each one dossier with its own code, event and messages', async () => {
+    const agency = agencies[0]!;
+    const drafts = await readyDrafts(30, agency.id);
+    const before = parseDossierCode(await repository.drawCode(agency.code, new Date()))!.sequence;
+    const outcomes = await Promise.all(drafts.map((id) => submission.submit(citizen, id)));
+    assert.ok(outcomes.every((o) => o.created));
+    assert.deepEqual(
+      outcomes.map((o) => parseDossierCode(o.code)!.sequence).sort((a, b) => a - b),
+      Array.from({ length: 30 }, (_, i) => before + 1 + i),
+      'the batches drew 30 contiguous numbers, after the one drawn just before',
+    );
+    const rows = await database.db
+      .selectFrom('dossier as d')
+      .select(['d.code', 'd.draft_id', 'd.submitted_at'])
+      .select((eb) => [
+        eb.selectFrom('dossier_event as e').whereRef('e.dossier_id', '=', 'd.id').select((e) => e.fn.countAll<number>().as('n')).as('events'),
+        eb.selectFrom('notification_outbox as n').whereRef('n.dossier_id', '=', 'd.id').where('n.template_key', '=', 'dossier.submitted').select((e) => e.fn.countAll<number>().as('n')).as('messages'),
+        eb.selectFrom('dossier_document as doc').whereRef('doc.dossier_id', '=', 'd.id').select((e) => e.fn.countAll<number>().as('n')).as('documents'),
+      ])
+      .where('d.draft_id', 'in', drafts)
+      .execute();
+    assert.equal(rows.length, 30);
+    assert.deepEqual(new Map(rows.map((r) => [r.draft_id, r.code])), new Map(drafts.map((id, i) => [id, outcomes[i]!.code])), 'each draft answered with its own dossier');
+    assert.ok(rows.every((r) => Number(r.events) === 1 && Number(r.messages) === 2), 'one event and an e-mail and an SMS each');
+    // now() is the transaction's start: dossiers written by one transaction share it.
+    const transactions = new Set(rows.map((r) => r.submitted_at.getTime())).size;
+    assert.ok(transactions < 30, `30 submissions took ${transactions} transactions`);
+  });
+
+  test('a draft edited after validation is validated again with its new answers, keeping the code it was given', async () => {
+    const agency = agencies[0]!;
+    const [edited, invalidated, next] = await readyDrafts(3, agency.id);
+    // The "other tab": the first time a draft's applicant is worked out (validation), its answers change underneath.
+    const edits = new Map<string, Record<string, unknown>>([
+      [edited!, { purpose: 'Mục đích đã sửa ở thẻ khác' }],
+      [invalidated!, { purpose: '' }],
+    ]);
+    const forms = createFormsService(database);
+    const racing = createSubmissionService(database, {
+      forms: {
+        bundleFor: async (code: string, versionId?: number, stamp?: string | null) => {
+          const bundle = await forms.bundleFor(code, versionId, stamp);
+          return {
+            ...bundle,
+            applicant: async (values: Record<string, unknown>, userId: number) => {
+              const edit = edits.get(pendingDraft);
+              if (edit) {
+                edits.delete(pendingDraft);
+                const draft = await repository.draft(pendingDraft);
+                await repository.updateDraft(pendingDraft, { values: { ...(draft!.values as Record<string, unknown>), ...edit } });
+              }
+              return bundle.applicant(values, userId);
+            },
+          };
+        },
+      } as unknown as Parameters<typeof createSubmissionService>[1]['forms'],
+      notifications: createNotificationService(database),
+      draftLifetimeDays: 30,
+    });
+    let pendingDraft = edited!;
+    const outcome = await racing.submit(citizen, edited!);
+    assert.equal(outcome.created, true);
+    const dossier = await submission.dossier(citizen, outcome.code);
+    assert.equal(dossier.values.purpose, 'Mục đích đã sửa ở thẻ khác', 'the dossier holds the answers as edited');
+
+    pendingDraft = invalidated!;
+    await assert.rejects(
+      racing.submit(citizen, invalidated!),
+      (e: unknown) => e instanceof DomainError && e.code === 'DOSSIER_FORM_INCOMPLETE' && (e.details.fields ?? []).some((f) => f.field === 'purpose'),
+      'the edit emptied a required answer: refused, field named',
+    );
+    assert.deepEqual(await dossiersOfDrafts([invalidated!]), [], 'and nothing was written');
+    const sequence = parseDossierCode(outcome.code)!.sequence;
+    const following = parseDossierCode((await submission.submit(citizen, next!)).code)!.sequence;
+    assert.equal(following, sequence + 2, 'one number for the edited draft (drawn once, kept through its retry), one lost with the refused one');
+  });
+
+  test('a submission that fails its batch fails alone: the others of the batch are written', async () => {
+    const [good, bad] = [agencies[0]!, agencies[1]!];
+    const drafts = await readyDrafts(6, good.id);
+    const [goodDrafts, badDrafts] = [drafts.slice(0, 5), drafts.slice(5)];
+    await submission.chooseReception(citizen, badDrafts[0]!, bad.id, 'online');
+    // An agency whose identifier cannot make a dossier code (a data error): its submission is refused.
+    await sql`update agency set code = ${'bad code'} where id = ${bad.id}`.execute(database.db);
+    try {
+      const order = [...goodDrafts.slice(0, 3), ...badDrafts, ...goodDrafts.slice(3)];
+      const outcomes = await Promise.allSettled(order.map((id) => submission.submit(citizen, id)));
+      const refused = outcomes.filter((o) => o.status === 'rejected');
+      assert.equal(refused.length, 1);
+      assert.ok((refused[0] as PromiseRejectedResult).reason instanceof DomainError && (refused[0] as PromiseRejectedResult).reason.code === 'DOSSIER_CODE_AGENCY_INVALID');
+      assert.equal(outcomes.filter((o) => o.status === 'fulfilled' && o.value.created).length, 5);
+      assert.equal((await dossiersOfDrafts(goodDrafts)).length, 5);
+      assert.deepEqual(await dossiersOfDrafts(badDrafts), []);
+    } finally {
+      await sql`update agency set code = ${bad.code} where id = ${bad.id}`.execute(database.db);
+    }
   });
 });

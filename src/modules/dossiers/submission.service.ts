@@ -4,7 +4,8 @@ import type { SessionUser } from '../../platform/http/auth.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
 import { DomainError, type FieldProblem } from '../../platform/errors/errors.js';
 import { appendAudit } from '../../platform/audit/index.js';
-import type { DossierRepository } from './dossier.repository.js';
+import { GroupCommit } from '../../platform/db/group-commit.js';
+import type { DossierRepository, SubmitDraft } from './dossier.repository.js';
 import type { ApplicantSnapshot, DossierStatus, ResultDelivery } from './dossiers.tables.js';
 import { SubmissionErrors } from './submission.errors.js';
 import { dossierChanged } from './dossier-changes.js';
@@ -29,8 +30,8 @@ export interface SubmissionPorts {
   forms: { bundleFor(procedureCode: string, procedureVersionId: number, stamp?: string | null): Promise<FormBundle> };
   /** The slip's lookup secret of a new dossier (its number is drawn in the submission's statement). */
   codes: { secret(): string };
-  /** Writes outgoing messages in the caller's transaction (outbox). */
-  notify(trx: Transaction<Schema>, event: { dossierId: number; code: string; applicant: ApplicantSnapshot; template: string; params: Record<string, string> }): Promise<void>;
+  /** Writes outgoing messages about one or several dossiers in the caller's transaction (outbox), in one go. */
+  notify(trx: Transaction<Schema>, events: readonly DossierMessage[]): Promise<void>;
   draftLifetimeDays: number;
   /** Told after the applicant answered a supplement request (the workflow resumes the deadline clock). */
   afterSupplementAnswered?: (dossierId: number) => Promise<unknown>;
@@ -42,6 +43,25 @@ export interface SubmissionPorts {
   onWithdrawn?: (trx: Transaction<Schema>, withdrawal: { dossierId: number; code: string; at: Date }) => Promise<WithdrawalClosure>;
   clock?: () => Date;
 }
+
+/** A message to a dossier's applicant (the notifications module renders it for each channel they gave). */
+export interface DossierMessage {
+  dossierId: number;
+  code: string;
+  applicant: ApplicantSnapshot;
+  template: string;
+  params: Record<string, string>;
+}
+
+/** A validated submission waiting for its batch (group commit): everything but the code, drawn with the batch. */
+interface PendingSubmission extends Omit<SubmitDraft, 'code'> {
+  agencyCode: string;
+  at: Date;
+  procedureName: string;
+}
+
+/** How many submissions one transaction writes at most (group commit). */
+const MAX_SUBMISSION_BATCH = 64;
 
 export interface DraftView {
   id: string;
@@ -78,11 +98,14 @@ const WITHDRAWABLE: DossierStatus[] = ['awaiting_reception', 'received', 'proces
  */
 export class SubmissionService {
   private readonly clock: () => Date;
+  /** This process's submissions, written in batches (`writeBatch`). */
+  private readonly batches: GroupCommit<PendingSubmission & { code?: string }, { id: number; code: string } | undefined>;
   constructor(
     private readonly repository: DossierRepository,
     private readonly ports: SubmissionPorts,
   ) {
     this.clock = ports.clock ?? (() => new Date());
+    this.batches = new GroupCommit((batch) => this.writeBatch(batch), { maxBatch: MAX_SUBMISSION_BATCH, keyOf: (p) => p.draftId });
   }
 
   private citizen(actor: SessionUser): number {
@@ -215,12 +238,33 @@ export class SubmissionService {
   /**
    * Submits the draft as an online dossier awaiting reception. Idempotent: a second call for the same draft
    * (double click, retry after a timeout, another tab) returns the same dossier code with created = false.
+   *
+   * Group commit: once read and validated, the submission joins this process's next batch (`writeBatch`: one code
+   * draw, one transaction of two statements for all of it). A submission the batch did not write (the draft changed
+   * or was submitted meanwhile), or whose batch failed, goes on on its own with the code it may have been given:
+   * `submitAlone` says what happened, retries with the new answers, or fails with its own error.
    */
-  async submit(actor: SessionUser, draftId: string, attempt = 1, drawn?: string): Promise<SubmitOutcome> {
+  async submit(actor: SessionUser, draftId: string): Promise<SubmitOutcome> {
+    const pending = await this.validated(actor, draftId);
+    if ('created' in pending) return pending;
+    const item: PendingSubmission & { code?: string } = pending;
+    try {
+      const written = await this.batches.add(item);
+      if (written) return { code: written.code, created: true };
+    } catch {
+      // The batch failed as a whole (one bad item fails them all): this submission alone says whether it was this one.
+    }
+    return this.submitAlone(actor, draftId, item, 1);
+  }
+
+  /**
+   * Reads the draft and validates it, outside any transaction (inside one only the transaction's own session may be
+   * used: the embedded database has one session, and other modules' reads would wait for it forever). Answers with
+   * the outcome instead when the draft was already submitted.
+   */
+  private async validated(actor: SessionUser, draftId: string): Promise<PendingSubmission | SubmitOutcome> {
     const userId = this.citizen(actor);
     const now = this.clock();
-    // Read and validate first: inside the transaction only the transaction's own session may be used (the
-    // embedded database has one session, and other modules' reads would wait for it forever).
     const { view: draft, version, agencyCode, formStamp } = await this.draftInContext(actor, draftId);
     if (draft.submittedDossierId !== null) return { code: await this.repository.dossierCode(draft.submittedDossierId), created: false };
     if (draft.expiresAt <= now) throw new DomainError(SubmissionErrors.draftExpired);
@@ -230,26 +274,55 @@ export class SubmissionService {
     if (agencyCode === null) throw new DomainError(SubmissionErrors.agencyNotReceiving);
     const applicant = await bundle.applicant(draft.values, userId);
     const phoneDigits = (applicant.phone ?? '').replace(/\D/g, '');
-    // Drawn outside the transaction (dossier.repository.ts drawCode), once for all attempts; an agency identifier
-    // that would make a malformed code is refused there (DOSSIER_CODE_AGENCY_INVALID) before anything is written.
-    const code = drawn ?? (await this.repository.drawCode(agencyCode, now));
+    return {
+      draftId: draft.id,
+      ownerUserId: userId,
+      draftVersion: version,
+      lookupSecret: this.ports.codes.secret(),
+      procedureId: draft.procedure.id,
+      procedureVersionId: draft.procedureVersionId,
+      formVersion: draft.formVersion,
+      applicant,
+      receivingAgencyId: draft.receivingAgencyId!,
+      resultDelivery: draft.resultDelivery!,
+      phoneLast4: phoneDigits.length >= 4 ? phoneDigits.slice(-4) : null,
+      agencyCode,
+      at: now,
+      procedureName: draft.procedure.name,
+    };
+  }
 
-    const outcome = await this.repository.transaction(async (trx): Promise<SubmitOutcome | 'changed'> => {
-      // One statement locks the draft and writes the dossier, its documents and first event.
-      const submitted = await this.repository.submitDraft(trx, {
-        draftId: draft.id,
-        ownerUserId: userId,
-        draftVersion: version,
-        code,
-        lookupSecret: this.ports.codes.secret(),
-        procedureId: draft.procedure.id,
-        procedureVersionId: draft.procedureVersionId,
-        formVersion: draft.formVersion,
-        applicant,
-        receivingAgencyId: draft.receivingAgencyId!,
-        resultDelivery: draft.resultDelivery!,
-        phoneLast4: phoneDigits.length >= 4 ? phoneDigits.slice(-4) : null,
+  /**
+   * Writes a batch of validated submissions: their codes drawn in one auto-committed statement (an agency identifier
+   * that would make a malformed code fails the batch before anything is drawn: DOSSIER_CODE_AGENCY_INVALID), then
+   * one transaction with the dossiers' statement and their messages' statement. Each submission keeps the code it
+   * was given even if the transaction then fails: a code is never given twice (gaps are allowed, dossier-code.ts).
+   */
+  private async writeBatch(batch: (PendingSubmission & { code?: string })[]): Promise<({ id: number; code: string } | undefined)[]> {
+    const codes = await this.repository.drawCodes(batch.map((p) => ({ agencyCode: p.agencyCode, at: p.at })));
+    const drafts: SubmitDraft[] = batch.map((p, i) => Object.assign(p, { code: codes[i]! }));
+    return this.repository.transaction(async (trx) => {
+      const written = await this.repository.submitDrafts(trx, drafts);
+      const messages = batch.flatMap((p, i) => {
+        const dossier = written[i];
+        return dossier ? [{ dossierId: dossier.id, code: dossier.code, applicant: p.applicant, template: 'dossier.submitted', params: { code: dossier.code, procedure: p.procedureName } }] : [];
       });
+      await this.ports.notify(trx, messages);
+      return written;
+    });
+  }
+
+  /**
+   * One submission in its own transaction, after its batch did not write it: under the draft's lock, either writes
+   * it, or says why not (submitted meanwhile: the same dossier; not the citizen's: not found), or, when the draft was
+   * edited after validation, validates the new answers and tries again (with the same code, if one was drawn).
+   */
+  private async submitAlone(actor: SessionUser, draftId: string, pending: PendingSubmission & { code?: string }, attempt: number): Promise<SubmitOutcome> {
+    const userId = pending.ownerUserId;
+    // An agency identifier that would make a malformed code is refused here, before anything is written.
+    const code = pending.code ?? (await this.repository.drawCode(pending.agencyCode, pending.at));
+    const outcome = await this.repository.transaction(async (trx): Promise<SubmitOutcome | 'changed'> => {
+      const submitted = await this.repository.submitDraft(trx, { ...pending, code });
       if (!submitted) {
         // Nothing written: say why, under the draft's lock.
         const row = await this.repository.draft(draftId, trx, true);
@@ -258,14 +331,15 @@ export class SubmissionService {
         // Edited in another tab between our validation and the lock: validate again with the new answers.
         return 'changed';
       }
-      const dossierId = submitted.id;
-      await this.ports.notify(trx, { dossierId, code, applicant, template: 'dossier.submitted', params: { code, procedure: draft.procedure.name } });
+      await this.ports.notify(trx, [{ dossierId: submitted.id, code, applicant: pending.applicant, template: 'dossier.submitted', params: { code, procedure: pending.procedureName } }]);
       return { code, created: true };
     });
     if (outcome !== 'changed') return outcome;
     // A draft edited at every attempt (a script, not a person): stop rather than loop.
     if (attempt >= 5) throw new Error(`draft ${draftId} kept changing during submission`);
-    return this.submit(actor, draftId, attempt + 1, code);
+    const again = await this.validated(actor, draftId);
+    if ('created' in again) return again;
+    return this.submitAlone(actor, draftId, { ...again, code }, attempt + 1);
   }
 
   // ---- the citizen's dossiers ----
@@ -411,7 +485,7 @@ export class SubmissionService {
           closedTasks: closed.tasks.map((t) => ({ taskId: t.taskId, agencyId: t.agencyId, notified: t.notified })),
         },
       });
-      await this.ports.notify(trx, { dossierId: row.id, code: row.code, applicant: row.applicant, template: 'dossier.withdrawn', params: { code: row.code, procedure: row.procedure_name } });
+      await this.ports.notify(trx, [{ dossierId: row.id, code: row.code, applicant: row.applicant, template: 'dossier.withdrawn', params: { code: row.code, procedure: row.procedure_name } }]);
       await dossierChanged(trx, row.code);
     });
   }
