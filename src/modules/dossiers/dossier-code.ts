@@ -13,10 +13,9 @@ import { DossierCodeErrors } from './dossiers.errors.js';
  *
  * How numbers are drawn: one row per (agency, day) in `dossier_code_counter`, advanced by a single
  * `insert … on conflict do update set last_value = last_value + n returning last_value` (n = 1, or the number of
- * codes a batch draws: `drawDossierCodes`). PostgreSQL makes that
- * statement atomic under concurrency (the second writer waits for the first one's row lock, then increments the
- * committed value), so two callers never get the same number; the primary key backs it up, and so does the unique
- * `dossier.code`.
+ * codes a batch draws: `drawDossierCodes`). PostgreSQL makes that statement atomic under concurrency (the second
+ * writer waits for the first one's row lock, then increments the committed value), so two callers never get the
+ * same number; the primary key backs it up, and so does the unique `dossier.code`.
  *
  * Transactions, gaps and reuse — pass the caller's transaction (`trx`):
  * - The code and the dossier row then commit or roll back together. A rolled-back submission gives its number back

@@ -41,8 +41,7 @@ export type { DossierStatus, DossierChannel, ResultDelivery } from './dossiers.t
 
 /**
  * The submission service with its real ports: the forms module's bundles, the slip's lookup secret and the
- * notification outbox. (The dossier number is drawn inside the submission's own statement, in its transaction: a
- * rolled-back submission gives its number back.)
+ * notification outbox. One per process: its submissions are written in batches (group commit, submission.service.ts).
  */
 export function createSubmissionService(
   database: Database,

@@ -28,7 +28,7 @@ export interface FormBundle {
 export interface SubmissionPorts {
   /** `stamp`: the latest stored form as the draft's query saw it (null: none), so a cached one needs no read. */
   forms: { bundleFor(procedureCode: string, procedureVersionId: number, stamp?: string | null): Promise<FormBundle> };
-  /** The slip's lookup secret of a new dossier (its number is drawn in the submission's statement). */
+  /** The slip's lookup secret of a new dossier (its number is drawn with its batch: `writeBatch`). */
   codes: { secret(): string };
   /** Writes outgoing messages about one or several dossiers in the caller's transaction (outbox), in one go. */
   notify(trx: Transaction<Schema>, events: readonly DossierMessage[]): Promise<void>;
@@ -53,11 +53,18 @@ export interface DossierMessage {
   params: Record<string, string>;
 }
 
-/** A validated submission waiting for its batch (group commit): everything but the code, drawn with the batch. */
+/** A validated submission waiting for its batch (group commit); its code is drawn with the batch. */
 interface PendingSubmission extends Omit<SubmitDraft, 'code'> {
+  /** Set once drawn, and kept through a retry: a code is never drawn twice for one submission. */
+  code?: string;
   agencyCode: string;
   at: Date;
   procedureName: string;
+}
+
+/** The applicant's "received your dossier" message. */
+function submittedMessage(p: PendingSubmission, dossier: { id: number; code: string }): DossierMessage {
+  return { dossierId: dossier.id, code: dossier.code, applicant: p.applicant, template: 'dossier.submitted', params: { code: dossier.code, procedure: p.procedureName } };
 }
 
 /** How many submissions one transaction writes at most (group commit). */
@@ -99,7 +106,7 @@ const WITHDRAWABLE: DossierStatus[] = ['awaiting_reception', 'received', 'proces
 export class SubmissionService {
   private readonly clock: () => Date;
   /** This process's submissions, written in batches (`writeBatch`). */
-  private readonly batches: GroupCommit<PendingSubmission & { code?: string }, { id: number; code: string } | undefined>;
+  private readonly batches: GroupCommit<PendingSubmission, { id: number; code: string } | undefined>;
   constructor(
     private readonly repository: DossierRepository,
     private readonly ports: SubmissionPorts,
@@ -247,14 +254,13 @@ export class SubmissionService {
   async submit(actor: SessionUser, draftId: string): Promise<SubmitOutcome> {
     const pending = await this.validated(actor, draftId);
     if ('created' in pending) return pending;
-    const item: PendingSubmission & { code?: string } = pending;
     try {
-      const written = await this.batches.add(item);
+      const written = await this.batches.add(pending);
       if (written) return { code: written.code, created: true };
     } catch {
       // The batch failed as a whole (one bad item fails them all): this submission alone says whether it was this one.
     }
-    return this.submitAlone(actor, draftId, item, 1);
+    return this.submitAlone(actor, draftId, pending, 1);
   }
 
   /**
@@ -298,16 +304,12 @@ export class SubmissionService {
    * one transaction with the dossiers' statement and their messages' statement. Each submission keeps the code it
    * was given even if the transaction then fails: a code is never given twice (gaps are allowed, dossier-code.ts).
    */
-  private async writeBatch(batch: (PendingSubmission & { code?: string })[]): Promise<({ id: number; code: string } | undefined)[]> {
+  private async writeBatch(batch: PendingSubmission[]): Promise<({ id: number; code: string } | undefined)[]> {
     const codes = await this.repository.drawCodes(batch.map((p) => ({ agencyCode: p.agencyCode, at: p.at })));
     const drafts: SubmitDraft[] = batch.map((p, i) => Object.assign(p, { code: codes[i]! }));
     return this.repository.transaction(async (trx) => {
       const written = await this.repository.submitDrafts(trx, drafts);
-      const messages = batch.flatMap((p, i) => {
-        const dossier = written[i];
-        return dossier ? [{ dossierId: dossier.id, code: dossier.code, applicant: p.applicant, template: 'dossier.submitted', params: { code: dossier.code, procedure: p.procedureName } }] : [];
-      });
-      await this.ports.notify(trx, messages);
+      await this.ports.notify(trx, batch.flatMap((p, i) => (written[i] ? [submittedMessage(p, written[i])] : [])));
       return written;
     });
   }
@@ -317,7 +319,7 @@ export class SubmissionService {
    * it, or says why not (submitted meanwhile: the same dossier; not the citizen's: not found), or, when the draft was
    * edited after validation, validates the new answers and tries again (with the same code, if one was drawn).
    */
-  private async submitAlone(actor: SessionUser, draftId: string, pending: PendingSubmission & { code?: string }, attempt: number): Promise<SubmitOutcome> {
+  private async submitAlone(actor: SessionUser, draftId: string, pending: PendingSubmission, attempt: number): Promise<SubmitOutcome> {
     const userId = pending.ownerUserId;
     // An agency identifier that would make a malformed code is refused here, before anything is written.
     const code = pending.code ?? (await this.repository.drawCode(pending.agencyCode, pending.at));
@@ -331,7 +333,7 @@ export class SubmissionService {
         // Edited in another tab between our validation and the lock: validate again with the new answers.
         return 'changed';
       }
-      await this.ports.notify(trx, [{ dossierId: submitted.id, code, applicant: pending.applicant, template: 'dossier.submitted', params: { code, procedure: pending.procedureName } }]);
+      await this.ports.notify(trx, [submittedMessage(pending, submitted)]);
       return { code, created: true };
     });
     if (outcome !== 'changed') return outcome;
