@@ -24,7 +24,7 @@ function stampOf(alias: string): RawBuilder<string> {
  * carry: `FormsService.bundleFor` given it answers from its cache without reading the definition again.
  * `procedureCode` is the SQL of the procedure's code in that query (e.g. `sql.ref('p.code')`).
  */
-export function latestFormStamp(procedureCode: RawBuilder<unknown> | ReturnType<typeof sql.ref>): RawBuilder<string | null> {
+export function latestFormStamp(procedureCode: RawBuilder<unknown>): RawBuilder<string | null> {
   return sql<string | null>`(select ${stampOf('fs')} from form_definition fs where fs.procedure_code = ${procedureCode} order by fs.version desc limit 1)`;
 }
 
