@@ -57,7 +57,8 @@ export async function drawDossierCodes(trx: Kysely<Schema> | Transaction<Schema>
     return key;
   });
   if (keys.length === 0) return [];
-  const wanted = [...groups.values()].sort((a, b) => (a.agencyCode < b.agencyCode ? -1 : a.agencyCode > b.agencyCode ? 1 : a.day.iso < b.day.iso ? -1 : 1));
+  // Sorted by key: a space sorts before every character of an agency identifier, so this is (agency, then day).
+  const wanted = [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, group]) => group);
   const result = await sql<{ agency_code: string; day: string; last_value: number | string }>`
     insert into dossier_code_counter as c (agency_code, day, last_value)
     select w.agency_code, w.day, w.n

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { drawDossierCodes, nextDossierCode } from './dossier-code.js';
+import { drawDossierCodes } from './dossier-code.js';
 import { prepared } from '../../platform/db/prepared.js';
 import { latestFormStamp } from '../forms/index.js';
 import type { Database as Schema } from '../../platform/db/schema.js';
@@ -61,7 +61,7 @@ export interface SubmitDraft {
   ownerUserId: number;
   /** `version` of `draftWithContext`: the draft's `updated_at` in microseconds when it was validated. */
   draftVersion: string;
-  /** Drawn by `drawCode`. */
+  /** Drawn by `drawCodes`. */
   code: string;
   lookupSecret: string;
   procedureId: number;
@@ -376,22 +376,14 @@ export class DossierRepository {
   }
 
   /**
-   * Dossier codes for a batch of submissions, one per request and in order, drawn in one auto-committed statement
-   * (`drawDossierCodes`); see `drawCode`.
+   * Dossier codes, one per request and in order, drawn in one auto-committed statement (`drawDossierCodes`): the
+   * counter rows are locked for that statement only, not through a submission's transaction, so submissions to one
+   * agency do not queue behind each other's writes. A submission that then writes nothing (a second click on a draft
+   * already being submitted, a crash before commit) leaves a gap in the day's numbers; a code is never given twice
+   * (dossier-code.ts).
    */
   async drawCodes(requests: readonly { agencyCode: string; at: Date }[]): Promise<string[]> {
     return drawDossierCodes(this.db, requests);
-  }
-
-  /**
-   * The next dossier code of the agency for the day of `at`, drawn in its own auto-committed statement: the counter
-   * row is locked for that statement only, not through a submission's transaction, so submissions to one agency do
-   * not queue behind each other's writes. A submission that then writes nothing (a second click on a draft already
-   * being submitted, a crash before commit) leaves a gap in the day's numbers; a code is never given twice
-   * (dossier-code.ts).
-   */
-  async drawCode(agencyCode: string, at: Date): Promise<string> {
-    return nextDossierCode(this.db, agencyCode, at);
   }
 
   /** The code of a dossier (an idempotent submission answers with it). */

@@ -271,7 +271,7 @@ describe('group commit (submissions written in batches)', () => {
   test('writes 30 submissions arriving at once in fewer transactions, each one dossier with its own code, event and messages', async () => {
     const agency = agencies[0]!;
     const drafts = await readyDrafts(30, agency.id);
-    const before = parseDossierCode(await repository.drawCode(agency.code, new Date()))!.sequence;
+    const before = parseDossierCode((await repository.drawCodes([{ agencyCode: agency.code, at: new Date() }]))[0]!)!.sequence;
     const outcomes = await Promise.all(drafts.map((id) => submission.submit(citizen, id)));
     assert.ok(outcomes.every((o) => o.created));
     assert.deepEqual(

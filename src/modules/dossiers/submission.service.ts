@@ -322,7 +322,7 @@ export class SubmissionService {
   private async submitAlone(actor: SessionUser, draftId: string, pending: PendingSubmission, attempt: number): Promise<SubmitOutcome> {
     const userId = pending.ownerUserId;
     // An agency identifier that would make a malformed code is refused here, before anything is written.
-    const code = pending.code ?? (await this.repository.drawCode(pending.agencyCode, pending.at));
+    const code = pending.code ?? (await this.repository.drawCodes([pending]))[0]!;
     const outcome = await this.repository.transaction(async (trx): Promise<SubmitOutcome | 'changed'> => {
       const submitted = await this.repository.submitDraft(trx, { ...pending, code });
       if (!submitted) {

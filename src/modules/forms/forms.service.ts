@@ -62,7 +62,7 @@ export class FormsService {
     const stored = stamp === null ? undefined : await this.repository.latest(procedureCode);
     if (stored) {
       // Every page of the wizard needs the definition: the schema check runs once per stored version and edit.
-      const key = `${stored.procedureCode}:${stored.stamp}`;
+      const key = `${procedureCode}:${stored.stamp}`;
       const cached = this.definitions.get(key);
       if (cached) return cached;
       const definition = parseDefinition(stored.definition);
